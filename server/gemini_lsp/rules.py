@@ -1,0 +1,83 @@
+"""The rule registry: every finding code with its stable name, default severity and one-line summary.
+
+The full documentation of each code (what the API answers, why, how to fix, the public source) is in
+`docs/rules.md`; a test keeps both in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .findings import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+_RULES: tuple[Rule, ...] = (
+    # --- syntax: what the API's JSON reader rejects ------------------------------------------------------------
+    Rule("GL001", "unexpected-token", "error", "Text the API's JSON reader cannot parse"),
+    Rule("GL002", "unterminated-string", "error", "A string without its closing quote"),
+    Rule("GL003", "missing-comma", "error", "Two members or items without a comma between them"),
+    Rule("GL004", "unclosed-bracket", "error", "An object or array that is never closed"),
+    Rule("GL005", "missing-value", "error", "A key without a value, or a comma with nothing after it"),
+    Rule("GL006", "invalid-number", "error", "Bare NaN/Infinity or another number the API cannot read"),
+    Rule("GL007", "invalid-escape", "error", "An escape sequence JSON does not define"),
+    Rule("GL008", "trailing-content", "error", "Text after the end of the request object"),
+    Rule("GL009", "empty-document", "error", "The file holds no JSON value"),
+    Rule("GL010", "missing-colon", "error", "A key not followed by ':'"),
+    Rule("GL011", "unreadable-text", "error", "Binary content, NUL bytes or undecodable text"),
+    Rule("GL012", "nesting-too-deep", "warning", "Nesting deeper than the analysis limit"),
+    # --- lenient forms: accepted by the API, not strict JSON or not canonical -------------------------------------
+    Rule("GL050", "trailing-comma", "hint", "A trailing comma: the API accepts it, strict JSON does not"),
+    Rule("GL051", "single-quoted-string", "hint", "A single-quoted string: the API accepts it, strict JSON does not"),
+    Rule("GL052", "raw-line-break-in-string", "hint", "A raw line break inside a string"),
+    Rule("GL053", "single-value-for-list", "hint", "A single value where the API expects a list"),
+    Rule("GL054", "mixed-naming", "hint", "snake_case and camelCase field names mixed in one file"),
+    Rule("GL055", "enum-as-number", "hint", "An enum given by its number instead of its name"),
+    Rule("GL056", "enum-letter-case", "hint", "An enum name in other letter case than the canonical one"),
+    Rule("GL057", "number-as-string", "hint", "A number written as a string"),
+    Rule("GL058", "comment", "warning", "A comment: not JSON, and not known to be accepted by the API"),
+    Rule("GL059", "unusual-number", "warning", "A number form strict JSON does not allow (+1, .5, 01)"),
+    # --- schema: the request's shape ---------------------------------------------------------------------------
+    Rule("GL101", "unknown-field", "error", "A field the API does not know at this place"),
+    Rule("GL102", "wrong-type", "error", "A value of the wrong JSON type for the field"),
+    Rule("GL103", "missing-required", "error", "A required field is missing"),
+    Rule("GL104", "empty-required-list", "error", "A required list is empty"),
+    Rule("GL105", "invalid-enum-value", "error", "A value that the field's enum does not have"),
+    Rule("GL106", "oneof-conflict", "error", "Two fields that cannot be set together"),
+    Rule("GL107", "duplicate-field", "warning", "The same field given twice"),
+    Rule("GL108", "output-only-field", "warning", "An output-only field sent in a request"),
+    Rule("GL109", "out-of-range", "error", "A value outside its documented range"),
+    Rule("GL110", "invalid-format", "error", "A string not in the field's format (base64, duration, int64, name)"),
+    Rule("GL111", "too-many-items", "error", "A list longer than the API allows"),
+    Rule("GL112", "invalid-role", "error", "A Content role the API rejects"),
+    Rule("GL113", "empty-text-part", "error", "An empty text part in a user turn"),
+    Rule("GL114", "enum-requires-string-type", "error", "Schema.enum on a type other than STRING"),
+    Rule("GL115", "invalid-json-schema", "warning", "A responseJsonSchema/parametersJsonSchema that is not valid JSON Schema"),
+    Rule("GL116", "method-not-on-surface", "information", "The chosen API surface has no such method"),
+    Rule("GL117", "not-an-object", "error", "The request body must be a JSON object"),
+    Rule("GL118", "deprecated-value", "warning", "A deprecated enum value or field"),
+    # --- secrets --------------------------------------------------------------------------------------------------
+    Rule("GL201", "credential-in-file", "error", "An API key or token pasted into the request file"),
+    # --- limits ---------------------------------------------------------------------------------------------------
+    Rule("GL901", "checks-skipped-large-file", "information", "File above maxFileSize: only syntax and secrets checked"),
+    Rule("GL902", "too-many-findings", "information", "Findings capped; fix the first ones to see more"),
+)
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in _RULES}
+
+
+def register(*rules: Rule) -> None:
+    """Add rules from another family module (each code once)."""
+    for rule in rules:
+        if rule.code in RULES and RULES[rule.code] != rule:
+            raise ValueError(f"rule code {rule.code} registered twice")
+        RULES[rule.code] = rule
+        RULES_BY_NAME[rule.name] = rule
