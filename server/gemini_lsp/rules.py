@@ -44,6 +44,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("GL057", "number-as-string", "hint", "A number written as a string"),
     Rule("GL058", "comment", "warning", "A comment: not JSON, and not known to be accepted by the API"),
     Rule("GL059", "unusual-number", "warning", "A number form strict JSON does not allow (+1, .5, 01)"),
+    Rule("GL060", "unquoted-key", "hint", "An unquoted key: the API accepts it, strict JSON does not"),
     # --- schema: the request's shape ---------------------------------------------------------------------------
     Rule("GL101", "unknown-field", "error", "A field the API does not know at this place"),
     Rule("GL102", "wrong-type", "error", "A value of the wrong JSON type for the field"),
@@ -73,11 +74,3 @@ _RULES: tuple[Rule, ...] = (
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in _RULES}
 
-
-def register(*rules: Rule) -> None:
-    """Add rules from another family module (each code once)."""
-    for rule in rules:
-        if rule.code in RULES and RULES[rule.code] != rule:
-            raise ValueError(f"rule code {rule.code} registered twice")
-        RULES[rule.code] = rule
-        RULES_BY_NAME[rule.name] = rule

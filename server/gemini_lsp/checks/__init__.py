@@ -1,0 +1,109 @@
+"""The checks: pure functions from a parsed request (plus schema, catalogue and settings) to findings.
+
+Staged like taplo: syntax first; the schema and model checks run on whatever the tolerant parser recovered, but
+never inside a container the syntax error left incomplete, so one typo does not cascade into twenty findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterable
+
+from ..catalog import Catalog, ModelInfo
+from ..document import ParsedDocument
+from ..findings import Finding, make_finding
+from ..schema import RequestSchema
+from ..settings import Settings
+
+MAX_FINDINGS = 500
+
+
+@dataclass
+class CheckContext:
+    """Everything a check may read. Checks never mutate it."""
+
+    doc: ParsedDocument
+    schema: RequestSchema | None
+    catalog: Catalog
+    settings: Settings
+    method: str
+    today: date
+    model: ModelInfo | None = None
+    model_id: str | None = None
+    model_source: str | None = None  # "body" | "setting" | None
+    model_kind: str | None = None  # "model" | "tuned" | "unknown" | None
+    too_large: bool = False
+    facts: dict = field(default_factory=dict)  # scratch shared between families (e.g. seen naming styles)
+
+
+Check = Callable[[CheckContext], Iterable[Finding]]
+
+
+def _schema_checks() -> list[Check]:
+    from . import structure
+
+    checks: list[Check] = [structure.check_structure]
+    try:  # model-aware and cross-field families (optional modules of their own)
+        from . import models as model_rules
+
+        checks.extend(model_rules.CHECKS)
+    except ImportError:
+        pass
+    return checks
+
+
+def run_checks(ctx: CheckContext) -> list[Finding]:
+    """Run every family in order and return the findings, capped at MAX_FINDINGS."""
+    from . import lenient, secrets, syntax
+
+    findings: list[Finding] = []
+    findings.extend(syntax.check_syntax(ctx))
+    findings.extend(secrets.check_secrets(ctx))
+    if ctx.too_large:
+        size = len(ctx.doc.text)
+        findings.append(
+            make_finding(
+                "GL901",
+                f"This file is larger than geminiLsp.maxFileSize ({ctx.settings.max_file_size:,} bytes; it has about "
+                f"{size:,} characters): only syntax and pasted credentials are checked. Raise the setting to check "
+                "everything.",
+                "",
+                0,
+                0,
+            )
+        )
+        return _cap(findings)
+    findings.extend(lenient.check_lenient_forms(ctx))
+    if ctx.schema is None:
+        findings.append(
+            make_finding(
+                "GL116",
+                f"The {ctx.settings.api} API ({ctx.settings.api_version}) has no `{ctx.method}` method, so this file "
+                "is checked for syntax only. Change geminiLsp.api / geminiLsp.apiVersion or the file name.",
+                "",
+                0,
+                0,
+            )
+        )
+        return _cap(findings)
+    for check in _schema_checks():
+        findings.extend(check(ctx))
+    return _cap(findings)
+
+
+def _cap(findings: list[Finding]) -> list[Finding]:
+    if len(findings) <= MAX_FINDINGS:
+        return findings
+    findings.sort(key=lambda f: (f.severity != "error", f.start))
+    kept = findings[:MAX_FINDINGS]
+    kept.append(
+        make_finding(
+            "GL902",
+            f"{len(findings) - MAX_FINDINGS} more findings are not shown; fix the ones above first.",
+            "",
+            0,
+            0,
+        )
+    )
+    return kept

@@ -1,0 +1,124 @@
+"""One analysis of one request file: what it is checked against (surface, method, model) and its findings.
+
+Shared by the language server and `gemini-lsp check`, so both report exactly the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from . import catalog as catalog_module
+from .catalog import Catalog, ModelInfo
+from .checks import CheckContext, run_checks
+from .document import ParsedDocument, parse
+from .findings import Finding
+from .schema import RequestSchema, load_request_schema
+from .settings import Settings, effective_severity, resolve_method
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """What a file is checked against (answered to clients as `geminiLsp/documentContext`)."""
+
+    api: str
+    api_version: str
+    method: str
+    model: str | None
+    model_source: str | None  # "body" | "setting" | None
+    model_kind: str | None  # "model" | "tuned" | "unknown" | None
+
+    def as_json(self) -> dict[str, str | None]:
+        return {
+            "api": self.api,
+            "apiVersion": self.api_version,
+            "method": self.method,
+            "model": self.model,
+            "modelSource": self.model_source,
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    doc: ParsedDocument
+    context: RequestContext
+    findings: list[Finding]
+
+
+def body_model(doc: ParsedDocument) -> str | None:
+    """The top-level `"model"` string of the body, if any."""
+    root = doc.root
+    if root is None or root.kind != "object":
+        return None
+    for member in root.members:
+        if member.key.value == "model" and member.value is not None and member.value.kind == "string":
+            return str(member.value.value)
+    return None
+
+
+def request_context(
+    doc: ParsedDocument, path: str, settings: Settings, *, method: str | None = None, model: str | None = None
+) -> RequestContext:
+    """Resolve surface, method and model: the body's model first, then `model` (CLI) or the setting."""
+    resolved_method = resolve_method(path, settings, method)
+    model_text = body_model(doc)
+    source: str | None = "body"
+    if model_text is None:
+        model_text = model or settings.model
+        source = "setting" if model_text else None
+    model_id: str | None = None
+    kind: str | None = None
+    if model_text:
+        ref = catalog_module.parse_model_ref(model_text)
+        model_id, kind = ref.id, ref.kind
+    return RequestContext(settings.api, settings.api_version, resolved_method, model_id, source if model_id else None, kind)
+
+
+def analyze(
+    text: str,
+    path: str,
+    settings: Settings,
+    *,
+    method: str | None = None,
+    model: str | None = None,
+    catalog: Catalog | None = None,
+    today: date | None = None,
+    doc: ParsedDocument | None = None,
+) -> Analysis:
+    """Parse (unless given a parsed document) and check one request file."""
+    doc = doc if doc is not None else parse(text)
+    context = request_context(doc, path, settings, method=method, model=model)
+    catalog = catalog or catalog_module.load_catalog()
+    schema: RequestSchema | None = load_request_schema(context.api, context.api_version, context.method)
+    info: ModelInfo | None = catalog.lookup(context.model) if context.model and context.model_kind == "model" else None
+    ctx = CheckContext(
+        doc=doc,
+        schema=schema,
+        catalog=catalog,
+        settings=settings,
+        method=context.method,
+        today=today or catalog_module.today(),
+        model=info,
+        model_id=context.model,
+        model_source=context.model_source,
+        model_kind=context.model_kind,
+        too_large=len(text) > settings.max_file_size,
+    )
+    findings = apply_severity_overrides(run_checks(ctx), settings)
+    findings.sort(key=lambda f: (f.start, f.end, f.code))
+    return Analysis(doc, context, findings)
+
+
+def apply_severity_overrides(findings: list[Finding], settings: Settings) -> list[Finding]:
+    """Apply `geminiLsp.severity` (by code or name); "off" drops the finding."""
+    if not settings.severity:
+        return findings
+    from dataclasses import replace
+
+    out: list[Finding] = []
+    for finding in findings:
+        level = effective_severity(settings, finding.code, finding.name, finding.severity)
+        if level is None:
+            continue
+        out.append(finding if level == finding.severity else replace(finding, severity=level))  # type: ignore[arg-type]
+    return out

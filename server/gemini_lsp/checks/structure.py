@@ -1,0 +1,531 @@
+"""The request's shape against the generated schema: unknown fields, types, required fields, enums, oneofs,
+duplicates, output-only fields; value rules (ranges, formats, roles) are delegated to `values`.
+
+The walk follows the proto3 JSON mapping as leniently as the API reads it (FACTS.md §2.1, §8).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING, Iterator
+
+from ..document import Member, Node
+from ..findings import Edit, Finding, Fix, make_finding
+from ..schema import FieldInfo, MessageInfo
+from . import values
+from .request_facts import request_facts
+
+if TYPE_CHECKING:
+    from . import CheckContext
+
+INTEGER_KINDS = frozenset({"int32", "uint32", "int64", "uint64"})
+FLOAT_KINDS = frozenset({"float", "double"})
+_PROTO_TYPE = {
+    "int32": "TYPE_INT32",
+    "uint32": "TYPE_UINT32",
+    "int64": "TYPE_INT64",
+    "uint64": "TYPE_UINT64",
+    "float": "TYPE_FLOAT",
+    "double": "TYPE_DOUBLE",
+    "bool": "TYPE_BOOL",
+    "string": "TYPE_STRING",
+    "bytes": "TYPE_BYTES",
+    "enum": "TYPE_ENUM",
+}
+_JSON_KIND = {
+    "object": "an object",
+    "array": "a list",
+    "string": "a string",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+    "invalid": "an invalid value",
+}
+
+
+def escape_pointer_part(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def api_path(pointer: str) -> str:
+    """The API's own path syntax for a pointer (`contents[0].parts[1].inline_data`) as its errors print it."""
+    out = ""
+    for raw in pointer.split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if part.isdigit():
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + _snake(part)
+    return out
+
+
+def _snake(name: str) -> str:
+    chars = []
+    for ch in name:
+        if ch.isupper():
+            chars.append("_" + ch.lower())
+        else:
+            chars.append(ch)
+    return "".join(chars).lstrip("_") if not name.startswith("_") else name
+
+
+def short_name(message_name: str) -> str:
+    """Vertex names its messages GoogleCloudAiplatformV1X; rules use the short name X."""
+    return message_name.removeprefix("GoogleCloudAiplatformV1")
+
+
+def check_structure(ctx: CheckContext) -> Iterator[Finding]:
+    """Walk the tree along the schema and report every schema-level reason for a 400."""
+    root = ctx.doc.root
+    schema = ctx.schema
+    if root is None or schema is None:
+        return
+    if root.kind != "object":
+        if root.kind != "invalid":
+            yield make_finding(
+                "GL117",
+                f"The request body must be a JSON object, not {_JSON_KIND.get(root.kind, root.kind)}.",
+                "",
+                root.start,
+                root.end,
+            )
+        return
+    walker = _Walker(ctx)
+    walker.message(root, schema.root, "")
+    yield from walker.findings
+    yield from walker.naming_hints()
+
+
+class _Walker:
+    def __init__(self, ctx: CheckContext) -> None:
+        self.ctx = ctx
+        self.schema = ctx.schema
+        self.findings: list[Finding] = []
+        self.facts = request_facts()
+        # (member key node, field) for keys whose two spellings differ, to report mixed conventions
+        self.spellings: list[tuple[Node, FieldInfo, str]] = []
+
+    # -- objects ---------------------------------------------------------------------------------------------
+    def message(self, node: Node, msg: MessageInfo, pointer: str) -> None:
+        seen: dict[str, Member] = {}
+        oneof_seen: dict[str, Member] = {}
+        for member in node.members:
+            key = member.key.value
+            member_pointer = f"{pointer}/{escape_pointer_part(key)}"
+            field = msg.field(key)
+            if field is None:
+                if node.complete:
+                    self.unknown_field(member, msg, pointer, member_pointer)
+                continue
+            if field.json_name != field.proto_name:
+                self.spellings.append((member.key, field, field.spelling(key)))
+            earlier = seen.get(field.json_name)
+            if earlier is not None:
+                self.duplicate(earlier, member, field, member_pointer)
+            else:
+                seen[field.json_name] = member
+            if field.oneof:
+                other = oneof_seen.get(field.oneof)
+                if other is not None and other.key.value != key and msg.field(other.key.value) is not field:
+                    self.oneof_conflict(other, member, field, msg, member_pointer)
+                else:
+                    oneof_seen.setdefault(field.oneof, member)
+            if field.output_only:
+                self.add(
+                    "GL108",
+                    f"`{key}` is output only: the API sets it in responses and ignores or rejects it in a request.",
+                    member_pointer,
+                    member.key,
+                    fixes=(_remove_member_fix(self.ctx, member, f"Remove `{key}`"),),
+                )
+            elif field.deprecated:
+                self.add(
+                    "GL118",
+                    f"`{key}` is deprecated. {_first_sentence(field.description)}".strip(),
+                    member_pointer,
+                    member.key,
+                    severity="hint",
+                )
+            if member.value is None:
+                continue  # the parser reported the missing value
+            self.value(member.value, field, member_pointer)
+        if node.complete:
+            self.missing_required(node, msg, pointer, seen)
+        values.check_message_rules(self, node, msg, pointer, seen)
+
+    def missing_required(self, node: Node, msg: MessageInfo, pointer: str, seen: dict[str, Member]) -> None:
+        for name in msg.required:
+            if name in seen:
+                continue
+            field = msg.field(name)
+            spelled = field.json_name if field else name
+            anchor = node.member.key if node.member is not None else node
+            end = anchor.end if anchor is not node else node.start + 1
+            self.findings.append(
+                make_finding(
+                    "GL103",
+                    f"`{spelled}` is required in {short_name(msg.name)}"
+                    + (f" ({api_path(pointer)})" if pointer else "")
+                    + ". "
+                    + _first_sentence(field.description if field else ""),
+                    pointer,
+                    anchor.start,
+                    end,
+                    data={"member": spelled},
+                )
+            )
+
+    # -- values --------------------------------------------------------------------------------------------------
+    def value(self, node: Node, field: FieldInfo, pointer: str) -> None:
+        if node.kind == "null":
+            return
+        if field.kind == "map":
+            if node.kind != "object":
+                self.wrong_type(node, field, pointer, "an object (a map)")
+                return
+            assert field.map_value is not None
+            for member in node.members:
+                if member.value is not None:
+                    self.value(member.value, field.map_value, f"{pointer}/{escape_pointer_part(member.key.value)}")
+            return
+        if field.repeated:
+            if node.kind == "array":
+                for index, item in enumerate(node.items):
+                    if item.kind == "array":
+                        self.wrong_type(item, field, f"{pointer}/{index}", "a single item, not a nested list")
+                        continue
+                    self.single(item, field, f"{pointer}/{index}")
+                values.check_list_rules(self, node, field, pointer)
+                return
+            self.single_for_list(node, field, pointer)
+            self.single(node, field, pointer)
+            return
+        if node.kind == "array":
+            self.add(
+                "GL102",
+                f"Invalid JSON payload received. Unknown name \"{_last(pointer)}\" at '{api_path(_parent(pointer))}': "
+                "Proto field is not repeating, cannot start list.",
+                pointer,
+                node,
+            )
+            return
+        self.single(node, field, pointer)
+
+    def single(self, node: Node, field: FieldInfo, pointer: str) -> None:
+        kind = field.kind
+        if node.kind == "null":
+            return
+        if kind == "message":
+            if node.kind != "object":
+                self.wrong_type(node, field, pointer, "an object")
+                return
+            assert self.schema is not None
+            self.message(node, self.schema.message(field.type_name or ""), pointer)
+        elif kind == "enum":
+            values.check_enum(self, node, field, pointer)
+        elif kind in ("string", "fieldmask"):
+            if node.kind != "string":
+                self.wrong_type(node, field, pointer, "a string")
+                return
+            values.check_string(self, node, field, pointer)
+        elif kind == "bool":
+            if node.kind != "boolean":
+                self.wrong_type(node, field, pointer, "true or false")
+        elif kind in INTEGER_KINDS or kind in FLOAT_KINDS:
+            values.check_number(self, node, field, pointer)
+        elif kind == "bytes":
+            if node.kind != "string":
+                self.wrong_type(node, field, pointer, "a base64 string")
+                return
+            values.check_bytes(self, node, field, pointer)
+        elif kind in ("duration", "timestamp"):
+            if node.kind != "string":
+                example = '"3.5s"' if kind == "duration" else '"2026-01-01T00:00:00Z"'
+                self.wrong_type(node, field, pointer, f"a string such as {example}")
+                return
+            values.check_time(self, node, field, pointer)
+        elif kind == "struct":
+            if node.kind != "object":
+                self.wrong_type(node, field, pointer, "a JSON object")
+        elif kind == "listvalue":
+            if node.kind != "array":
+                self.wrong_type(node, field, pointer, "a list")
+        elif kind == "value":
+            values.check_free_value(self, node, field, pointer)
+        elif kind == "empty":
+            if node.kind != "object":
+                self.wrong_type(node, field, pointer, "an object ({})")
+
+    # -- findings ------------------------------------------------------------------------------------------------
+    def add(
+        self,
+        code: str,
+        message: str,
+        pointer: str,
+        span: Node,
+        *,
+        severity: str | None = None,
+        fixes: tuple[Fix, ...] = (),
+        data: dict | None = None,
+    ) -> None:
+        self.findings.append(
+            make_finding(
+                code,
+                message,
+                pointer,
+                span.start,
+                span.end,
+                severity=severity,  # type: ignore[arg-type]
+                fixes=fixes,
+                data=data,
+            )
+        )
+
+    def wrong_type(self, node: Node, field: FieldInfo, pointer: str, expected: str) -> None:
+        shown = _shown_value(self.ctx.doc.text, node)
+        proto_type = _PROTO_TYPE.get(field.kind, field.type_name or field.kind)
+        self.add(
+            "GL102",
+            f"Invalid value at '{api_path(pointer)}' ({proto_type}), {shown}: "
+            f"`{field.json_name}` takes {expected}, not {_JSON_KIND.get(node.kind, node.kind)}.",
+            pointer,
+            node,
+            data={"expected": expected},
+        )
+
+    def single_for_list(self, node: Node, field: FieldInfo, pointer: str) -> None:
+        fix = Fix("Wrap the value in a list", (Edit(node.start, node.start, "["), Edit(node.end, node.end, "]")))
+        self.add(
+            "GL053",
+            f"`{field.json_name}` is a list; the Gemini API also accepts a single value, but strict clients expect "
+            "`[...]`.",
+            pointer,
+            node,
+            fixes=(fix,),
+        )
+
+    def unknown_field(self, member: Member, msg: MessageInfo, pointer: str, member_pointer: str) -> None:
+        key = member.key.value
+        where = api_path(pointer)
+        message = f"Invalid JSON payload received. Unknown name \"{key}\"" + (f" at '{where}'" if where else "")
+        message += ": Cannot find field."
+        hint, suggestion, move_to = self.facts.vocabulary_hint(short_name(msg.name), key, pointer == "")
+        fixes: list[Fix] = []
+        suggestions: list[str] = []
+        if suggestion is None and move_to is None:
+            suggestions = _nearest_names(key, msg)
+            if suggestions:
+                suggestion = suggestions[0]
+        if suggestion and msg.field(suggestion) is not None:
+            if key.casefold() == suggestion.casefold() and key != suggestion:
+                hint = hint or f"Field names are case-sensitive: the API accepts `{suggestion}`."
+            message += f" Did you mean `{suggestion}`?"
+            fixes.append(
+                Fix(
+                    f"Rename to '{suggestion}'",
+                    (Edit(member.key.start, member.key.end, _quoted_like(member.key, suggestion)),),
+                    safe=True,
+                    preferred=True,
+                )
+            )
+            suggestions = suggestions or [suggestion]
+        if move_to is not None:
+            move = _move_fix(self.ctx, member, move_to)
+            if move is not None:
+                fixes.append(move)
+        if hint:
+            message += " " + hint
+        self.add(
+            "GL101",
+            message,
+            member_pointer,
+            member.key,
+            fixes=tuple(fixes),
+            data={"key": key, "suggestions": suggestions, "moveTo": move_to},
+        )
+
+    def duplicate(self, earlier: Member, member: Member, field: FieldInfo, pointer: str) -> None:
+        same_spelling = earlier.key.value == member.key.value
+        how = "twice" if same_spelling else f"twice, as `{earlier.key.value}` and `{member.key.value}`"
+        text = self.ctx.doc.text
+        identical = (
+            earlier.value is not None
+            and member.value is not None
+            and text[earlier.value.start : earlier.value.end] == text[member.value.start : member.value.end]
+        )
+        self.add(
+            "GL107",
+            f"`{field.json_name}` is set {how}. Strict proto3 JSON parsers reject duplicates, and which value the "
+            "API would use is not documented; keep one.",
+            pointer,
+            member.key,
+            fixes=(_remove_member_fix(self.ctx, member, "Remove the duplicate", safe=identical),),
+        )
+
+    def oneof_conflict(self, other: Member, member: Member, field: FieldInfo, msg: MessageInfo, pointer: str) -> None:
+        group = msg.oneofs.get(field.oneof or "", ())
+        listed = ", ".join(f"`{name}`" for name in group)
+        self.add(
+            "GL106",
+            f"`{other.key.value}` and `{member.key.value}` cannot both be set: {short_name(msg.name)} takes only one of "
+            f"{listed} (oneof `{field.oneof}`).",
+            pointer,
+            member.key,
+            data={"oneof": field.oneof, "other": other.key.value},
+        )
+
+    def naming_hints(self) -> Iterator[Finding]:
+        camel = [s for s in self.spellings if s[2] == "json"]
+        snake = [s for s in self.spellings if s[2] == "proto"]
+        if not camel or not snake:
+            return
+        minority, style = (snake, "camelCase") if len(camel) >= len(snake) else (camel, "snake_case")
+        for key_node, field, _ in minority:
+            target = field.json_name if style == "camelCase" else field.proto_name
+            yield make_finding(
+                "GL054",
+                f"This file mixes camelCase and snake_case field names. The API accepts both; most of this file uses "
+                f"{style}: `{target}`.",
+                _member_pointer(self.ctx, key_node),
+                key_node.start,
+                key_node.end,
+                fixes=(Fix(f"Rename to '{target}'", (Edit(key_node.start, key_node.end, _quoted_like(key_node, target)),)),),
+                data={"style": style},
+            )
+
+
+# -- helpers ----------------------------------------------------------------------------------------------------
+
+
+def _member_pointer(ctx: CheckContext, key_node: Node) -> str:
+    member = _owning_member(key_node)
+    if member is None or member.value is None:
+        parent = member.parent if member is not None else None
+        base = ctx.doc.pointer_of(parent) if parent is not None else ""
+        return f"{base}/{escape_pointer_part(key_node.value)}"
+    return ctx.doc.pointer_of(member.value)
+
+
+def _owning_member(key_node: Node) -> Member | None:
+    parent = key_node.parent
+    if parent is None:
+        return None
+    for member in parent.members:
+        if member.key is key_node:
+            return member
+    return None
+
+
+def _nearest_names(key: str, msg: MessageInfo) -> list[str]:
+    snake = "_" in key
+    names = [f.proto_name if snake else f.json_name for f in msg.fields]
+    by_fold = {name.casefold(): name for name in names}
+    folded = key.casefold().replace("_", "")
+    for name in names:
+        if name.casefold().replace("_", "") == folded:
+            return [name]
+    if key.casefold() in by_fold:
+        return [by_fold[key.casefold()]]
+    return difflib.get_close_matches(key, names, n=3, cutoff=0.6)
+
+
+def _quoted_like(key: Node, name: str) -> str:
+    quote = getattr(key, "quote", '"') or '"'
+    return f"{quote}{name}{quote}"
+
+
+def _first_sentence(text: str) -> str:
+    text = (text or "").strip().replace("\n", " ")
+    if not text:
+        return ""
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+def _last(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+
+
+def _parent(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[0] if "/" in pointer else ""
+
+
+def _shown_value(text: str, node: Node, limit: int = 40) -> str:
+    raw = text[node.start : node.end]
+    raw = " ".join(raw.split())
+    return raw if len(raw) <= limit else raw[: limit - 1] + "…"
+
+
+def _remove_member_fix(ctx: CheckContext, member: Member, title: str, safe: bool = True) -> Fix:
+    """Delete a member with its comma (and its line, when it stands alone on it)."""
+    text = ctx.doc.text
+    parent = member.parent
+    members = parent.members
+    index = next(i for i, m in enumerate(members) if m is member)
+    end = member.value.end if member.value is not None else member.key.end
+    if index + 1 < len(members):
+        nxt = members[index + 1]
+        start, stop = member.start, nxt.start
+    elif index > 0:
+        prev = members[index - 1]
+        prev_end = prev.value.end if prev.value is not None else prev.key.end
+        start, stop = prev_end, end
+    else:
+        start, stop = member.start, end
+        # swallow a trailing comma after the only member
+        after = text[stop : stop + 200]
+        stripped = after.lstrip()
+        if stripped.startswith(","):
+            stop += len(after) - len(stripped) + 1
+    return Fix(title, (Edit(start, stop, ""),), safe=safe)
+
+
+def _move_fix(ctx: CheckContext, member: Member, move_to: str) -> Fix | None:
+    """Move a top-level member into another object (e.g. `temperature` into `generationConfig`)."""
+    if member.value is None:
+        return None
+    doc = ctx.doc
+    text = doc.text
+    container_key, _, new_key = move_to.partition("/")
+    root = doc.root
+    if root is None or root.kind != "object":
+        return None
+    value_text = text[member.value.start : member.value.end]
+    remove = _remove_member_fix(ctx, member, "").edits[0]
+    target = next(
+        (
+            m
+            for m in root.members
+            if m.key.value in (container_key, _snake(container_key)) and m.value is not None
+        ),
+        None,
+    )
+    title = f"Move into `{container_key}` as `{new_key}`"
+    if target is not None and target.value is not None and target.value.kind == "object":
+        obj = target.value
+        if any(m.key.value == new_key for m in obj.members):
+            return None
+        if obj.members:
+            last = obj.members[-1]
+            anchor = last.value.end if last.value is not None else last.key.end
+            indent = _indent_of(text, last.key.start)
+            insert = Edit(anchor, anchor, f",\n{indent}\"{new_key}\": {value_text}")
+        else:
+            insert = Edit(obj.start + 1, obj.start + 1, f"\"{new_key}\": {value_text}")
+        edits = sorted((insert, remove), key=lambda e: e.start)
+        if edits[0].end > edits[1].start:
+            return None
+        return Fix(title, tuple(edits), safe=True)
+    new_text = f"\"{container_key}\": {{\"{new_key}\": {value_text}}}"
+    return Fix(title, (Edit(member.key.start, member.value.end, new_text),), safe=True)
+
+
+def _indent_of(text: str, offset: int) -> str:
+    line_start = text.rfind("\n", 0, offset) + 1
+    indent = ""
+    for ch in text[line_start:offset]:
+        if ch in " \t":
+            indent += ch
+        else:
+            break
+    return indent

@@ -1,0 +1,223 @@
+"""Command line: `gemini-lsp check PATH...` (a linter for CI) and `gemini-lsp serve` (the language server)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .settings import APIS, API_VERSIONS, METHODS, Settings
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve" or args.command is None:
+        from .server import serve
+
+        serve()
+        return EXIT_OK
+    if args.command == "check":
+        return run_check(args)
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gemini-lsp", description="Language server and linter for Gemini API request files (*.gemini.json)."
+    )
+    parser.add_argument("--version", action="version", version=f"gemini-lsp {__version__}")
+    parser.add_argument("--stdio", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="run the language server on stdin/stdout")
+    serve.add_argument("--stdio", action="store_true", help="use stdio (the default; accepted for editors that add it)")
+    check = sub.add_parser("check", help="check request files and directories (every *.gemini.json below)")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("--api", choices=APIS, default="gemini")
+    check.add_argument("--api-version", choices=API_VERSIONS, default=None)
+    check.add_argument("--method", choices=METHODS, default=None, help="request type (default: from the file name)")
+    check.add_argument("--model", default=None, help="model to check against when the body names none")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument("--max-file-size", type=int, default=None, help="bytes; above it only syntax and secrets")
+    return parser
+
+
+def collect_files(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
+    """Files to check: explicit files as given, directories searched for *.gemini.json; plus usage problems."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.gemini.json") if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(f"{raw}: no such file or directory")
+    return files, problems
+
+
+def read_request_file(path: Path) -> str:
+    """Read a file as text: UTF-8 (a BOM is dropped); undecodable bytes become U+FFFD and are reported."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.decode("utf-8", errors="replace")
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from .analysis import analyze
+    from .catalog import load_catalog
+    from .findings import Finding
+    from .positions import LineIndex
+
+    api_version = args.api_version or ("v1" if args.api == "vertex" else "v1beta")
+    if args.api == "vertex" and api_version != "v1":
+        print("gemini-lsp: Vertex AI has only --api-version v1", file=sys.stderr)
+        return EXIT_USAGE
+    settings = Settings(api=args.api, api_version=api_version)
+    if args.max_file_size is not None:
+        settings = Settings(api=args.api, api_version=api_version, max_file_size=args.max_file_size)
+    files, problems = collect_files(args.paths)
+    for problem in problems:
+        print(f"gemini-lsp: {problem}", file=sys.stderr)
+    catalog = load_catalog()
+    results: list[tuple[Path, str, list[Finding], LineIndex]] = []
+    unreadable = bool(problems)
+    for path in files:
+        try:
+            text = read_request_file(path)
+        except OSError as error:
+            print(f"gemini-lsp: {path}: cannot read: {error.strerror or error}", file=sys.stderr)
+            unreadable = True
+            continue
+        analysis = analyze(text, str(path), settings, method=args.method, model=args.model, catalog=catalog)
+        results.append((path, text, analysis.findings, LineIndex(text)))
+    if args.format == "json":
+        print(json.dumps(_json_report(results), indent=2, ensure_ascii=False))
+    elif args.format == "sarif":
+        print(json.dumps(_sarif_report(results), indent=2, ensure_ascii=False))
+    else:
+        _print_text(results)
+    if unreadable:
+        return EXIT_USAGE
+    has_error = any(f.severity == "error" for _, _, findings, _ in results for f in findings)
+    return EXIT_FINDINGS if has_error else EXIT_OK
+
+
+def _range(index, finding) -> dict:  # type: ignore[no-untyped-def]
+    start_line, start_char = index.position(finding.start)
+    end_line, end_char = index.position(finding.end)
+    return {
+        "start": {"line": start_line, "character": start_char},
+        "end": {"line": end_line, "character": end_char},
+    }
+
+
+def _json_report(results) -> dict:  # type: ignore[no-untyped-def]
+    files = []
+    for path, _text, findings, index in results:
+        files.append(
+            {
+                "path": str(path),
+                "diagnostics": [
+                    {
+                        "code": f.code,
+                        "name": f.name,
+                        "severity": f.severity,
+                        "message": f.message,
+                        "pointer": f.pointer,
+                        "range": _range(index, f),
+                        "fixes": [fix.title for fix in f.fixes],
+                    }
+                    for f in findings
+                ],
+            }
+        )
+    return {"files": files}
+
+
+def _print_text(results) -> None:  # type: ignore[no-untyped-def]
+    counts = {"error": 0, "warning": 0, "information": 0, "hint": 0}
+    for path, text, findings, index in results:
+        for f in findings:
+            counts[f.severity] += 1
+            line, _ = index.position(f.start)
+            col = f.start - index.line_start(line) + 1
+            print(f"{path}:{line + 1}:{col}: {f.severity} {f.code} [{f.name}] {f.message}")
+            source = index.line_text(line)
+            if len(source) <= 300:
+                end_line, _ = index.position(f.end)
+                stop = f.end if end_line == line else index.line_start(line) + len(source)
+                width = max(1, stop - f.start)
+                pad = "".join("\t" if ch == "\t" else " " for ch in source[: col - 1])
+                print(f"    {source}")
+                print(f"    {pad}{'^' * min(width, max(1, len(source) - col + 1))}")
+    total = sum(counts.values())
+    summary = ", ".join(f"{n} {k}{'s' if n != 1 and k != 'information' else ''}" for k, n in counts.items() if n)
+    print(f"{len(results)} file{'s' if len(results) != 1 else ''} checked: " + (summary if total else "no problems"))
+
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
+
+
+def _sarif_report(results) -> dict:  # type: ignore[no-untyped-def]
+    from .rules import RULES
+
+    used = sorted({f.code for _, _, findings, _ in results for f in findings})
+    rules = [
+        {
+            "id": code,
+            "name": RULES[code].name,
+            "shortDescription": {"text": RULES[code].summary},
+            "help": {"text": f"See docs/rules.md, section {code}."},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[RULES[code].severity]},
+        }
+        for code in used
+    ]
+    sarif_results = []
+    for path, _text, findings, index in results:
+        for f in findings:
+            start_line, _ = index.position(f.start)
+            end_line, _ = index.position(f.end)
+            sarif_results.append(
+                {
+                    "ruleId": f.code,
+                    "level": _SARIF_LEVEL[f.severity],
+                    "message": {"text": f.message},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": path.as_posix()},
+                                "region": {
+                                    "startLine": start_line + 1,
+                                    "startColumn": f.start - index.line_start(start_line) + 1,
+                                    "endLine": end_line + 1,
+                                    "endColumn": f.end - index.line_start(end_line) + 1,
+                                },
+                            }
+                        }
+                    ],
+                    "properties": {"pointer": f.pointer, "name": f.name},
+                }
+            )
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "gemini-lsp", "version": __version__, "rules": rules}},
+                "results": sarif_results,
+            }
+        ],
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,311 @@
+"""The language server: pygls glue only (documents, settings, debounce, push or pull diagnostics, features).
+
+All the work is done by the pure layers; this module decides when, and converts at the edges.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from . import __version__
+from .analysis import Analysis, RequestContext, analyze, request_context
+from .catalog import Catalog, load_catalog
+from .document import ParsedDocument, parse
+from .features.diagnostics import to_diagnostics
+from .positions import LineIndex
+from .schema import RequestSchema, load_request_schema
+from .settings import Settings, parse_settings
+
+log = logging.getLogger("gemini_lsp")
+DOCUMENT_CONTEXT = "geminiLsp/documentContext"
+
+
+@dataclass
+class DocumentState:
+    """One open document at one version, parsed once and checked at most once."""
+
+    uri: str
+    version: int | None
+    text: str
+    settings: Settings
+    catalog: Catalog
+    _doc: ParsedDocument | None = None
+    _index: LineIndex | None = None
+    _analysis: Analysis | None = None
+    _context: RequestContext | None = None
+
+    @property
+    def doc(self) -> ParsedDocument:
+        if self._doc is None:
+            self._doc = parse(self.text)
+        return self._doc
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            self._index = LineIndex(self.text)
+        return self._index
+
+    @property
+    def path(self) -> str:
+        return self.uri
+
+    @property
+    def context(self) -> RequestContext:
+        if self._context is None:
+            self._context = (
+                self._analysis.context if self._analysis else request_context(self.doc, self.uri, self.settings)
+            )
+        return self._context
+
+    @property
+    def schema(self) -> RequestSchema | None:
+        context = self.context
+        return load_request_schema(context.api, context.api_version, context.method)
+
+    @property
+    def analysis(self) -> Analysis:
+        if self._analysis is None:
+            self._analysis = analyze(self.text, self.uri, self.settings, catalog=self.catalog, doc=self.doc)
+            self._context = self._analysis.context
+        return self._analysis
+
+
+@dataclass
+class ClientFeatures:
+    """What the connected client can do, read once from its capabilities."""
+
+    pull_diagnostics: bool = False
+    diagnostic_refresh: bool = False
+    configuration: bool = False
+    snippets: bool = False
+    markdown: bool = False
+    hierarchical_symbols: bool = False
+    code_action_literals: bool = False
+    completion_resolve_properties: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_capabilities(cls, caps: types.ClientCapabilities | None) -> ClientFeatures:
+        if caps is None:
+            return cls()
+        text = caps.text_document
+        workspace = caps.workspace
+        completion_item = text.completion.completion_item if text and text.completion else None
+        hover = text.hover if text else None
+        symbols = text.document_symbol if text else None
+        return cls(
+            pull_diagnostics=bool(text and text.diagnostic),
+            diagnostic_refresh=bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support),
+            configuration=bool(workspace and workspace.configuration),
+            snippets=bool(completion_item and completion_item.snippet_support),
+            markdown=bool(hover and hover.content_format and types.MarkupKind.Markdown in hover.content_format),
+            hierarchical_symbols=bool(symbols and symbols.hierarchical_document_symbol_support),
+            code_action_literals=bool(text and text.code_action and text.code_action.code_action_literal_support),
+        )
+
+
+class GeminiProtocol(LanguageServerProtocol):
+    """pygls' protocol, pinned to UTF-16 positions (all conversions use LineIndex) and reading the client once."""
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):  # type: ignore[no-untyped-def]
+        if params.capabilities.general is not None:
+            params.capabilities.general.position_encodings = None
+        server = self._server
+        server.client = ClientFeatures.from_capabilities(params.capabilities)
+        server.initialization_options = params.initialization_options
+        return (yield from super().lsp_initialize(params))
+
+
+class GeminiLanguageServer(LanguageServer):
+    """State of one server: settings, open documents, pending validations."""
+
+    def __init__(self) -> None:
+        super().__init__("gemini-lsp", __version__, protocol_cls=GeminiProtocol)
+        self.initialization_options: Any = None
+        self.settings = Settings()
+        self.catalog = load_catalog()
+        self.states: dict[str, DocumentState] = {}
+        self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.client = ClientFeatures()
+        self.settings_generation = 0
+        self.reported_setting_problems: set[str] = set()
+
+    def report_server_error(self, error: Exception, source: Any) -> None:  # never a pop-up
+        log.exception("internal error (%s)", getattr(source, "__name__", source), exc_info=error)
+        self.log(f"internal error: {type(error).__name__}: {error}", types.MessageType.Error)
+
+    def log(self, message: str, level: types.MessageType = types.MessageType.Log) -> None:
+        try:
+            self.window_log_message(types.LogMessageParams(type=level, message=message))
+        except Exception:  # pragma: no cover - no client connected
+            log.debug("could not log: %s", message)
+
+    # -- documents --------------------------------------------------------------------------------------------
+    def state(self, uri: str) -> DocumentState | None:
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
+            self.states.pop(uri, None)
+            return None
+        state = self.states.get(uri)
+        if state is None or state.version != document.version or state.settings is not self.settings:
+            state = DocumentState(uri, document.version, document.source, self.settings, self.catalog)
+            self.states[uri] = state
+        return state
+
+    def forget(self, uri: str) -> None:
+        self.states.pop(uri, None)
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+
+    # -- diagnostics ------------------------------------------------------------------------------------------
+    def diagnostics_for(self, state: DocumentState) -> list[types.Diagnostic]:
+        try:
+            findings = state.analysis.findings
+        except Exception as error:  # a bug in a check must not take the server down
+            log.exception("checking %s failed", state.uri)
+            self.log(f"checking failed: {type(error).__name__}: {error}", types.MessageType.Error)
+            return []
+        return to_diagnostics(findings, state.index, state.version, self.settings.documentation_url)
+
+    def publish(self, uri: str) -> None:
+        self.pending.pop(uri, None)
+        if self.client.pull_diagnostics:
+            return
+        state = self.state(uri)
+        if state is None:
+            return
+        diagnostics = self.diagnostics_for(state)
+        current = self.workspace.text_documents.get(uri)
+        if current is None or current.version != state.version:
+            return  # stale: a newer version will be published
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=state.version, diagnostics=diagnostics)
+        )
+
+    def schedule(self, uri: str, delay_ms: int | None = None) -> None:
+        if self.client.pull_diagnostics:
+            return
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        delay = (self.settings.debounce_ms if delay_ms is None else delay_ms) / 1000
+        loop = asyncio.get_event_loop()
+        self.pending[uri] = loop.call_later(delay, self.publish, uri)
+
+    def revalidate_all(self) -> None:
+        self.states.clear()
+        if self.client.pull_diagnostics:
+            if self.client.diagnostic_refresh:
+                self.workspace_diagnostic_refresh(None)
+            return
+        for uri in list(self.workspace.text_documents):
+            self.schedule(uri, 0)
+
+    # -- settings ----------------------------------------------------------------------------------------------
+    def apply_settings(self, raw: Any) -> None:
+        settings, problems = parse_settings(raw)
+        for problem in problems:
+            if problem not in self.reported_setting_problems:
+                self.reported_setting_problems.add(problem)
+                self.log(problem, types.MessageType.Warning)
+        if settings != self.settings:
+            self.settings = settings
+            self.settings_generation += 1
+            self.revalidate_all()
+
+    async def pull_settings(self) -> None:
+        if not self.client.configuration:
+            return
+        try:
+            result = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="geminiLsp")])
+            )
+        except Exception as error:
+            self.log(f"could not read settings: {error}", types.MessageType.Warning)
+            return
+        self.apply_settings(result[0] if result else None)
+
+
+def _settings_from_options(options: Any) -> Any:
+    if isinstance(options, dict):
+        return options.get("geminiLsp", options)
+    return None
+
+
+def create_server() -> GeminiLanguageServer:
+    """A fresh server with every handler registered (no module-level singleton)."""
+    server = GeminiLanguageServer()
+
+    @server.feature(types.INITIALIZED)
+    async def on_initialized(ls: GeminiLanguageServer, params: types.InitializedParams) -> None:
+        if ls.initialization_options:
+            ls.apply_settings(_settings_from_options(ls.initialization_options))
+        await ls.pull_settings()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: GeminiLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: GeminiLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: GeminiLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.forget(uri)
+        if not ls.client.pull_diagnostics:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: GeminiLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+        if ls.client.configuration:
+            await ls.pull_settings()
+        else:
+            ls.apply_settings(_settings_from_options(params.settings))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier="gemini-lsp", inter_file_dependencies=False, workspace_diagnostics=False),
+    )
+    def diagnostic(ls: GeminiLanguageServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        state = ls.state(params.text_document.uri)
+        if state is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        result_id = f"{state.version}:{ls.settings_generation}"
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics_for(state), result_id=result_id)
+
+    @server.feature(DOCUMENT_CONTEXT)
+    def document_context(ls: GeminiLanguageServer, params: Any) -> dict[str, Any] | None:
+        uri = params.get("uri") if isinstance(params, dict) else getattr(params, "uri", None)
+        state = ls.state(uri) if uri else None
+        return state.context.as_json() if state else None
+
+    _register_editing_features(server)
+    return server
+
+
+def _register_editing_features(server: GeminiLanguageServer) -> None:
+    """Completion, hover, code actions and symbols (features/), registered when present."""
+    try:
+        from .features import registration
+    except ImportError:
+        return
+    registration.register(server)
+
+
+def serve() -> None:
+    """Run the server on stdin/stdout."""
+    logging.basicConfig(level=logging.WARNING, format="gemini-lsp %(levelname)s %(message)s")
+    create_server().start_io()

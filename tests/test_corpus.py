@@ -1,0 +1,64 @@
+"""The data-driven corpus: Google's own valid samples raise no error; each invalid sample raises its findings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CORPUS
+from helpers import check
+
+VALID = CORPUS / "valid"
+INVALID = CORPUS / "invalid"
+
+
+def _manifest(folder):
+    path = folder / "manifest.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+VALID_MANIFEST = _manifest(VALID)
+INVALID_MANIFEST = _manifest(INVALID)
+
+
+def _analyze(folder, name, entry):
+    text = (folder / name).read_bytes().decode("utf-8")
+    return check(
+        text,
+        str(folder / name),
+        api=entry.get("api", "gemini"),
+        api_version=entry.get("apiVersion", "v1" if entry.get("api") == "vertex" else "v1beta"),
+        model=entry.get("model") or None,
+    )
+
+
+def test_corpus_is_large_enough_and_sourced():
+    assert len(VALID_MANIFEST) >= 60
+    assert len(INVALID_MANIFEST) >= 60
+    for name, entry in {**VALID_MANIFEST}.items():
+        assert (VALID / name).is_file(), name
+        assert entry.get("source"), f"{name} has no source"
+    for name, entry in INVALID_MANIFEST.items():
+        assert (INVALID / name).is_file(), name
+        assert entry.get("expect"), f"{name} expects nothing"
+
+
+@pytest.mark.parametrize("name", sorted(VALID_MANIFEST))
+def test_valid_sample_has_no_error(name):
+    analysis = _analyze(VALID, name, VALID_MANIFEST[name])
+    errors = [(f.code, f.pointer, f.message) for f in analysis.findings if f.severity == "error"]
+    assert errors == []
+
+
+@pytest.mark.parametrize("name", sorted(INVALID_MANIFEST))
+def test_invalid_sample_reports_its_findings(name):
+    entry = INVALID_MANIFEST[name]
+    analysis = _analyze(INVALID, name, entry)
+    found = {(f.code, f.pointer) for f in analysis.findings}
+    found_pointers = {f.pointer for f in analysis.findings if f.severity in ("error", "warning")}
+    for expected in entry["expect"]:
+        if expected.get("code"):
+            assert (expected["code"], expected["pointer"]) in found, (expected, sorted(found))
+        else:  # a rule without an assigned code yet: something must be reported there
+            assert expected["pointer"] in found_pointers, (expected, sorted(found))
