@@ -148,17 +148,16 @@ def _print_text(results) -> None:  # type: ignore[no-untyped-def]
     for path, text, findings, index in results:
         for f in findings:
             counts[f.severity] += 1
-            line, _ = index.position(f.start)
-            col = f.start - index.line_start(line) + 1
+            line = index.line_of(f.start)
+            line_start, line_end = index.line_range(line)
+            col = f.start - line_start + 1
             print(f"{path}:{line + 1}:{col}: {f.severity} {f.code} [{f.name}] {f.message}")
-            source = index.line_text(line)
-            if len(source) <= 300:
-                end_line, _ = index.position(f.end)
-                stop = f.end if end_line == line else index.line_start(line) + len(source)
-                width = max(1, stop - f.start)
+            if line_end - line_start <= 300:
+                source = text[line_start:line_end]
+                width = max(1, min(f.end, line_end) - f.start)
                 pad = "".join("\t" if ch == "\t" else " " for ch in source[: col - 1])
                 print(f"    {source}")
-                print(f"    {pad}{'^' * min(width, max(1, len(source) - col + 1))}")
+                print(f"    {pad}{'^' * width}")
     total = sum(counts.values())
     summary = ", ".join(f"{n} {k}{'s' if n != 1 and k != 'information' else ''}" for k, n in counts.items() if n)
     print(f"{len(results)} file{'s' if len(results) != 1 else ''} checked: " + (summary if total else "no problems"))
@@ -184,8 +183,7 @@ def _sarif_report(results) -> dict:  # type: ignore[no-untyped-def]
     sarif_results = []
     for path, _text, findings, index in results:
         for f in findings:
-            start_line, _ = index.position(f.start)
-            end_line, _ = index.position(f.end)
+            start_line, end_line = index.line_of(f.start), index.line_of(f.end)
             sarif_results.append(
                 {
                     "ruleId": f.code,
@@ -197,9 +195,9 @@ def _sarif_report(results) -> dict:  # type: ignore[no-untyped-def]
                                 "artifactLocation": {"uri": path.as_posix()},
                                 "region": {
                                     "startLine": start_line + 1,
-                                    "startColumn": f.start - index.line_start(start_line) + 1,
+                                    "startColumn": f.start - index.line_range(start_line)[0] + 1,
                                     "endLine": end_line + 1,
-                                    "endColumn": f.end - index.line_start(end_line) + 1,
+                                    "endColumn": f.end - index.line_range(end_line)[0] + 1,
                                 },
                             }
                         }

@@ -44,16 +44,23 @@ _FORMS = {
 
 
 def check_lenient_forms(ctx: CheckContext) -> Iterator[Finding]:
-    """A hint (or warning, for comments and odd numbers) per lenient form, each with its strict-JSON fix."""
+    """One hint (or warning, for comments and odd numbers) per kind of lenient form, at its first occurrence,
+    with a fix that rewrites every occurrence of that kind to strict JSON."""
     doc = ctx.doc
+    by_kind: dict[str, list] = {}
     for form in doc.lenient:
-        entry = _FORMS.get(form.kind)
-        if entry is None:
-            continue
-        code, message, title = entry
-        fixes: tuple[Fix, ...] = ()
-        if form.replacement is not None:
-            fixes = (Fix(title, (Edit(form.start, form.end, form.replacement),), safe=True),)
-        node = doc.node_at_offset(form.start)
+        if form.kind in _FORMS:
+            by_kind.setdefault(form.kind, []).append(form)
+    for kind, forms in by_kind.items():
+        code, message, title = _FORMS[kind]
+        first = forms[0]
+        edits = tuple(Edit(f.start, f.end, f.replacement) for f in forms if f.replacement is not None)
+        if len(forms) > 1:
+            message += f" ({len(forms)} places in this file.)"
+            title += f" ({len(forms)} places)"
+        fixes = (Fix(title, edits, safe=True),) if edits else ()
+        node = doc.node_at_offset(first.start)
         pointer = doc.pointer_of(node) if node is not None else ""
-        yield make_finding(code, message, pointer, form.start, form.end, fixes=fixes, data={"kind": form.kind})
+        yield make_finding(
+            code, message, pointer, first.start, first.end, fixes=fixes, data={"kind": kind, "count": len(forms)}
+        )

@@ -7,6 +7,7 @@ The walk follows the proto3 JSON mapping as leniently as the API reads it (FACTS
 from __future__ import annotations
 
 import difflib
+import re
 from typing import TYPE_CHECKING, Iterator
 
 from ..document import Member, Node
@@ -109,13 +110,14 @@ class _Walker:
     def message(self, node: Node, msg: MessageInfo, pointer: str) -> None:
         seen: dict[str, Member] = {}
         oneof_seen: dict[str, Member] = {}
+        suggested: set[str] = set()
         for member in node.members:
             key = member.key.value
             member_pointer = f"{pointer}/{escape_pointer_part(key)}"
             field = msg.field(key)
             if field is None:
                 if node.complete:
-                    self.unknown_field(member, msg, pointer, member_pointer)
+                    suggested.update(self.unknown_field(member, msg, pointer, member_pointer))
                 continue
             if field.json_name != field.proto_name:
                 self.spellings.append((member.key, field, field.spelling(key)))
@@ -150,14 +152,18 @@ class _Walker:
                 continue  # the parser reported the missing value
             self.value(member.value, field, member_pointer)
         if node.complete:
-            self.missing_required(node, msg, pointer, seen)
+            self.missing_required(node, msg, pointer, seen, suggested)
         values.check_message_rules(self, node, msg, pointer, seen)
 
-    def missing_required(self, node: Node, msg: MessageInfo, pointer: str, seen: dict[str, Member]) -> None:
+    def missing_required(
+        self, node: Node, msg: MessageInfo, pointer: str, seen: dict[str, Member], suggested: set[str]
+    ) -> None:
         for name in msg.required:
             if name in seen:
                 continue
             field = msg.field(name)
+            if field is not None and {field.json_name, field.proto_name} & suggested:
+                continue  # the misspelt key's finding already says "did you mean"
             spelled = field.json_name if field else name
             anchor = node.member.key if node.member is not None else node
             end = anchor.end if anchor is not node else node.start + 1
@@ -304,7 +310,8 @@ class _Walker:
             fixes=(fix,),
         )
 
-    def unknown_field(self, member: Member, msg: MessageInfo, pointer: str, member_pointer: str) -> None:
+    def unknown_field(self, member: Member, msg: MessageInfo, pointer: str, member_pointer: str) -> list[str]:
+        """Report an unknown key; return the field names it suggests instead."""
         key = member.key.value
         where = api_path(pointer)
         message = f"Invalid JSON payload received. Unknown name \"{key}\"" + (f" at '{where}'" if where else "")
@@ -343,6 +350,7 @@ class _Walker:
             fixes=tuple(fixes),
             data={"key": key, "suggestions": suggestions, "moveTo": move_to},
         )
+        return suggestions
 
     def duplicate(self, earlier: Member, member: Member, field: FieldInfo, pointer: str) -> None:
         same_spelling = earlier.key.value == member.key.value
@@ -434,8 +442,11 @@ def _quoted_like(key: Node, name: str) -> str:
     return f"{quote}{name}{quote}"
 
 
+_BEHAVIOR_PREFIX = re.compile(r"^(?:(?:Required|Optional|Output only|Immutable|Input only)\.\s*)+", re.I)
+
+
 def _first_sentence(text: str) -> str:
-    text = (text or "").strip().replace("\n", " ")
+    text = _BEHAVIOR_PREFIX.sub("", (text or "").strip().replace("\n", " "))
     if not text:
         return ""
     end = text.find(". ")
