@@ -146,6 +146,7 @@ def _json_report(results) -> dict:  # type: ignore[no-untyped-def]
 def _print_text(results) -> None:  # type: ignore[no-untyped-def]
     counts = {"error": 0, "warning": 0, "information": 0, "hint": 0}
     for path, text, findings, index in results:
+        text = mask_secrets(text, findings)
         for f in findings:
             counts[f.severity] += 1
             line = index.line_of(f.start)
@@ -161,6 +162,14 @@ def _print_text(results) -> None:  # type: ignore[no-untyped-def]
     total = sum(counts.values())
     summary = ", ".join(f"{n} {k}{'s' if n != 1 and k != 'information' else ''}" for k, n in counts.items() if n)
     print(f"{len(results)} file{'s' if len(results) != 1 else ''} checked: " + (summary if total else "no problems"))
+
+
+def mask_secrets(text: str, findings) -> str:  # type: ignore[no-untyped-def]
+    """The text with every pasted credential (GL201) replaced by asterisks of the same length."""
+    for f in findings:
+        if f.code == "GL201":
+            text = text[: f.start] + "*" * (f.end - f.start) + text[f.end :]
+    return text
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
