@@ -129,7 +129,7 @@ class _Walker:
             if field.oneof:
                 other = oneof_seen.get(field.oneof)
                 if other is not None and other.key.value != key and msg.field(other.key.value) is not field:
-                    self.oneof_conflict(other, member, field, msg, member_pointer)
+                    self.oneof_conflict(other, member, field, msg, pointer)
                 else:
                     oneof_seen.setdefault(field.oneof, member)
             if field.output_only:

@@ -140,7 +140,16 @@ def check_number(walker: _Walker, node: Node, field: FieldInfo, pointer: str) ->
         if not integer and raw in _FLOAT_WORDS:
             return
         if not _NUMERIC_STRING.fullmatch(raw):
-            walker.wrong_type(node, field, pointer, "a number")
+            if kind in ("int64", "uint64"):  # 64-bit integers are canonically decimal strings: a format problem
+                walker.add(
+                    "GL110",
+                    f"Invalid value at '{_api_path(pointer)}' (TYPE_{kind.upper()}), \"{_short(raw)}\": "
+                    f"`{field.json_name}` takes a whole number, as a number or a decimal string.",
+                    pointer,
+                    node,
+                )
+            else:
+                walker.wrong_type(node, field, pointer, "a number")
             return
         number: float | int = float(raw) if any(c in raw for c in ".eE") else int(raw)
         if kind not in ("int64", "uint64"):
@@ -393,19 +402,30 @@ def check_message_rules(
         field = msg.field(json_name)
         if entry is None and not (field is not None and field.required):
             continue
-        if entry is not None and entry.get("within") and not _CONTENT_POINTER.search(pointer):
+        if entry is not None and not _within(entry.get("within"), pointer):
             continue
         from .structure import escape_pointer_part
 
         message = (entry or {}).get("apiMessage") or f"`{json_name}` must not be empty."
         message = message.replace("contents[N]", _api_path(pointer) or "contents")
-        walker.add("GL104", message + f" `{json_name}` needs at least one item.", f"{pointer}/{escape_pointer_part(member.key.value)}", value)
+        walker.add(
+            "GL104",
+            message + f" `{json_name}` needs at least one item.",
+            f"{pointer}/{escape_pointer_part(member.key.value)}",
+            value,
+            severity=(entry or {}).get("severity"),
+        )
     if name == "Content" and _CONTENT_POINTER.search(pointer):
         _check_content(walker, node, msg, pointer, seen)
     elif name == "Part":
         _check_part(walker, node, msg, pointer, seen)
     elif name == "Schema":
         _check_schema_enum(walker, pointer, seen)
+
+
+def _within(patterns: list[str] | None, pointer: str) -> bool:
+    """Whether a rule restricted to some places (regexes over the object's pointer) applies at `pointer`."""
+    return not patterns or any(re.search(p, pointer) for p in patterns)
 
 
 def _check_content(walker: _Walker, node: Node, msg: MessageInfo, pointer: str, seen: dict[str, Member]) -> None:

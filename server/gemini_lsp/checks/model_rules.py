@@ -1,0 +1,147 @@
+"""The model itself: unknown, retired, deprecated, used with a method it lacks, or named in a Vertex AI body
+(GL301–GL305)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from ..catalog import parse_generation, parse_model_ref
+from ..findings import Edit, Finding, Fix, make_finding
+from . import crossfield as xf
+
+if TYPE_CHECKING:
+    from . import CheckContext
+
+
+def _model_member(ctx: CheckContext):
+    r = xf.root(ctx)
+    if r is None or ctx.model_source != "body":
+        return None
+    m = xf.exact_member(r, ("model",))
+    return m if m is not None and m.value is not None and m.value.kind == "string" else None
+
+
+def _where(ctx: CheckContext) -> tuple[str, int, int]:
+    """Pointer and range of the model reference: the body's `model` value, else the top of the file (the model
+    came from the setting geminiLsp.model / --model)."""
+    m = _model_member(ctx)
+    if m is not None and m.value is not None:
+        return ctx.doc.pointer_of(m.value), m.value.start, m.value.end
+    return "", 0, 0
+
+
+def _origin(ctx: CheckContext) -> str:
+    return "" if ctx.model_source == "body" else " (from the setting geminiLsp.model)"
+
+
+def _replace_id_fix(ctx: CheckContext, new_id: str, title: str, *, safe: bool) -> tuple[Fix, ...]:
+    m = _model_member(ctx)
+    if m is None or m.value is None or ctx.model_id is None:
+        return ()
+    written: str = m.value.value
+    if not written.endswith(ctx.model_id):
+        return ()
+    new_text = written[: len(written) - len(ctx.model_id)] + new_id
+    return (Fix(title, (Edit(m.value.start, m.value.end, xf.quoted(m.value, new_text)),), safe=safe, preferred=True),)
+
+
+def check_model(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _vertex_body_model(ctx)
+    if not ctx.model_id or ctx.model_kind != "model":
+        return  # tuned models, Vertex endpoints and unreadable references: nothing the catalogue can know
+    if ctx.model is None:
+        yield from _unknown(ctx)
+        return
+    status = ctx.catalog.effective_status(ctx.model, ctx.today)
+    if status == "retired":
+        yield from _retired(ctx)
+        return
+    if status == "deprecated":
+        yield from _deprecated(ctx)
+    yield from _method_mismatch(ctx)
+
+
+def _unknown(ctx: CheckContext) -> Iterator[Finding]:
+    assert ctx.model_id is not None
+    pointer, start, end = _where(ctx)
+    nearest = ctx.catalog.nearest(ctx.model_id, today=ctx.today)
+    generation = parse_generation(ctx.model_id)
+    known = [g for g in (m.generation for m in ctx.catalog.models()) if g is not None]
+    if generation is not None and known and generation > max(known):
+        message = (f"`{ctx.model_id}`{_origin(ctx)} is newer than the model catalogue (collected "
+                   f"{ctx.catalog.collected}); model-specific rules are off for it. Check the ID with models.list.")
+    else:
+        message = f"`{ctx.model_id}`{_origin(ctx)} is not a model the catalogue knows; the API answers 404 NOT_FOUND for an unknown ID."
+        if nearest:
+            message += " Did you mean " + ", ".join(f"`{n}`" for n in nearest) + "?"
+    fixes: list[Fix] = []
+    for n in nearest:
+        fixes.extend(_replace_id_fix(ctx, n, f"Use '{n}'", safe=False))
+    yield make_finding("GL301", message, pointer, start, end, fixes=fixes[:3],
+                       data={"model": ctx.model_id, "suggestions": nearest})
+
+
+def _retired(ctx: CheckContext) -> Iterator[Finding]:
+    model = ctx.model
+    assert model is not None
+    pointer, start, end = _where(ctx)
+    replacement = ctx.catalog.final_replacement(model, ctx.today)
+    when = f" on {model.shutdown_date.isoformat()}" if model.shutdown_date else ""
+    message = f"`{model.id}`{_origin(ctx)} was shut down{when}: the API answers 404 NOT_FOUND for it."
+    fixes: tuple[Fix, ...] = ()
+    if replacement is not None:
+        message += f" Use `{replacement.id}`."
+        fixes = _replace_id_fix(ctx, replacement.id, f"Use '{replacement.id}'", safe=True)
+    yield make_finding("GL302", message, pointer, start, end, fixes=fixes,
+                       data={"model": model.id, "replacement": replacement.id if replacement else None})
+
+
+def _deprecated(ctx: CheckContext) -> Iterator[Finding]:
+    model = ctx.model
+    assert model is not None
+    pointer, start, end = _where(ctx)
+    message = f"`{model.id}`{_origin(ctx)} is deprecated"
+    message += f" and shuts down on {model.shutdown_date.isoformat()}." if model.shutdown_date else "."
+    replacement = ctx.catalog.final_replacement(model, ctx.today) if model.replacement else None
+    fixes: tuple[Fix, ...] = ()
+    if replacement is not None:
+        message += f" Move to `{replacement.id}`."
+        fixes = _replace_id_fix(ctx, replacement.id, f"Use '{replacement.id}'", safe=False)
+    yield make_finding("GL303", message, pointer, start, end, fixes=fixes,
+                       data={"model": model.id, "shutdownDate": model.shutdown_date.isoformat() if model.shutdown_date else None})
+
+
+def _method_mismatch(ctx: CheckContext) -> Iterator[Finding]:
+    model = ctx.model
+    assert model is not None
+    rule = xf.fact("model-method-mismatch")
+    if ctx.method not in rule["checkedMethods"] or model.methods is None:
+        return
+    method = rule["equivalentMethods"].get(ctx.method, ctx.method)
+    if method in model.methods:
+        return
+    pointer, start, end = _where(ctx)
+    listed = ", ".join(f"`{m}`" for m in model.methods)
+    message = (f"models/{model.id} is not supported for {ctx.method}: its supported methods are {listed}. "
+               "Call ListModels to see the available models and their supported methods.")
+    yield make_finding("GL304", message, pointer, start, end, severity=xf.fact_severity(model, "methods", "model-method-mismatch"),  # type: ignore[arg-type]
+                       data={"model": model.id, "methods": list(model.methods)})
+
+
+def _vertex_body_model(ctx: CheckContext) -> Iterator[Finding]:
+    if ctx.settings.api != "vertex":
+        return
+    r = xf.root(ctx)
+    m = xf.exact_member(r, ("model",))
+    if m is None or ctx.method not in ("generateContent", "streamGenerateContent", "countTokens"):
+        return
+    ref = parse_model_ref(m.value.value) if m.value is not None and m.value.kind == "string" else None
+    shown = f" (`{ref.id}`)" if ref is not None and ref.id else ""
+    yield xf.at_key(
+        ctx,
+        "GL305",
+        f"On Vertex AI the model is part of the URL (`.../publishers/google/models/ID:{ctx.method}`), not of the "
+        f"body: the request message has no `model` field. It is still read as this file's model{shown}; move it "
+        "to the URL (or the geminiLsp.model setting) and remove it here.",
+        m,
+    )

@@ -1,0 +1,230 @@
+"""Structured output: response schemas and their MIME type, JSON output with function calling, and the Schema /
+JSON Schema rules the API enforces (GL330–GL336)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING, Iterator
+
+from ..document import Member, Node
+from ..findings import Finding
+from . import crossfield as xf
+
+if TYPE_CHECKING:
+    from . import CheckContext
+
+
+def check_structured_output(ctx: CheckContext) -> Iterator[Finding]:
+    for request in xf.generate_requests(ctx):
+        gc = xf.generation_config(request)
+        if gc is not None:
+            yield from _mime_and_schemas(ctx, request, gc)
+    for holder in xf.content_holders(ctx):
+        yield from _schemas_in_tools(ctx, holder)
+    for request in xf.generate_requests(ctx):
+        gc = xf.generation_config(request)
+        schema_m = xf.exact_member(gc, xf.SCHEMA_KEYS)
+        if schema_m is not None and schema_m.value is not None:
+            yield from _walk_schema(ctx, schema_m.value)
+        for key in xf.JSON_SCHEMA_KEYS:
+            json_m = xf.exact_member(gc, (key,))
+            if json_m is not None and json_m.value is not None:
+                yield from _walk_json_schema(ctx, json_m.value, [])
+
+
+# -- responseMimeType / responseSchema / responseJsonSchema ---------------------------------------------------
+
+
+def _mime_and_schemas(ctx: CheckContext, request: Node, gc: Node) -> Iterator[Finding]:
+    mime_m = xf.member(gc, "responseMimeType")
+    mime = xf.text_of(mime_m.value) if mime_m is not None else None
+    schema_m = xf.exact_member(gc, xf.SCHEMA_KEYS)
+    json_m = xf.exact_member(gc, xf.JSON_SCHEMA_KEYS)
+
+    if mime_m is not None and mime is not None:
+        yield from _mime_value(ctx, mime_m, mime)
+    if schema_m is not None and json_m is not None:
+        later = max((schema_m, json_m), key=lambda m: m.key.start)
+        yield xf.at_key(ctx, "GL331", xf.fact("response-schema-conflict")["apiMessage"]
+                        + f" Keep one of `{schema_m.key.value}` and `{json_m.key.value}`.", later)
+    if ctx.settings.api == "vertex" and xf.member(gc, "responseFormat") is not None:
+        return  # Vertex's newer responseFormat carries the type itself
+    for m, kind in ((schema_m, "schema"), (json_m, "jsonSchema")):
+        if m is None:
+            continue
+        yield from _schema_needs_mime(ctx, m, kind, mime_m, mime)
+    yield from _json_with_function_calling(ctx, request, mime_m, mime)
+
+
+def _has_enum(node: Node | None) -> bool:
+    return node is not None and node.kind == "object" and xf.exact_member(node, ("enum",)) is not None
+
+
+def _schema_needs_mime(ctx: CheckContext, m: Member, kind: str, mime_m: Member | None, mime: str | None) -> Iterator[Finding]:
+    facts = xf.fact("response-schema-without-mime-type")
+    compatible = list(facts["compatible"][kind])
+    if kind == "jsonSchema" and _has_enum(m.value):
+        compatible += facts["compatible"]["enumOnly"]
+    if mime is not None and mime.strip().lower() in compatible:
+        return
+    snake = "_" in m.key.value.lstrip("_")
+    mime_key = "response_mime_type" if snake else "responseMimeType"
+    wanted = "text/x.enum" if (kind == "schema" and _has_enum(m.value) and _enum_only(m.value)) else "application/json"
+    if mime_m is None:
+        fix = xf.insert_member_before(ctx, m, mime_key, f'"{wanted}"', f'Add "{mime_key}": "{wanted}"')
+        yield xf.at_key(ctx, "GL330", f"`{m.key.value}` is set without `responseMimeType`. "
+                        + facts["apiMessage"] + f" Add `\"{mime_key}\": \"{wanted}\"` (compatible: "
+                        + ", ".join(f"`{c}`" for c in compatible) + ").", m, fixes=(fix,))
+        return
+    if mime is None or mime_m.value is None:
+        return
+    fix = xf.replace_fix(mime_m.value, xf.quoted(mime_m.value, wanted), f'Use "{wanted}"', safe=False)
+    yield xf.at_node(ctx, "GL330", f"`{m.key.value}` needs a compatible `responseMimeType`, not `{mime}`. "
+                     + facts["apiMessage"] + " Compatible: " + ", ".join(f"`{c}`" for c in compatible) + ".",
+                     mime_m.value, fixes=(fix,))
+
+
+def _enum_only(schema: Node) -> bool:
+    t = xf.text_of(xf.exact_member(schema, ("type",)).value) if xf.exact_member(schema, ("type",)) else None
+    return t is not None and t.upper() == "STRING"
+
+
+def _mime_value(ctx: CheckContext, mime_m: Member, mime: str) -> Iterator[Finding]:
+    facts = xf.fact("invalid-response-mime-type")
+    allowed = facts["allowed"]
+    if mime.strip().lower() in allowed:
+        return
+    guess = difflib.get_close_matches(mime.lower(), allowed, n=1, cutoff=0.4)
+    if not guess:
+        guess = [a for a in allowed if mime.lower().split("/")[-1] in a]
+    fixes = ()
+    if guess and mime_m.value is not None:
+        fixes = (xf.replace_fix(mime_m.value, xf.quoted(mime_m.value, guess[0]), f'Use "{guess[0]}"', preferred=True),)
+    severity = "error" if ctx.settings.api == "gemini" else "warning"
+    yield xf.at_node(ctx, "GL332", facts["apiMessage"] + f" (not `{mime}`).", mime_m.value, severity=severity, fixes=fixes)
+
+
+def _declares_functions(request: Node) -> bool:
+    for tool in xf.items(xf.value(request, "tools")):
+        decls = xf.value(tool, "functionDeclarations")
+        if decls is not None and xf.items(decls):
+            return True
+    return False
+
+
+def _json_with_function_calling(ctx: CheckContext, request: Node, mime_m: Member | None, mime: str | None) -> Iterator[Finding]:
+    model = ctx.model
+    if model is None or model.feature("json_with_function_calling") is not False:
+        return
+    if mime_m is None or mime is None or mime.strip().lower() != "application/json" or not _declares_functions(request):
+        return
+    yield xf.at_node(ctx, "GL333", xf.fact("json-output-with-function-calling")["apiMessage"]
+                     + f" on models/{model.id} (Gemini 3 models accept the combination). Drop `responseMimeType` or "
+                     "the function declarations.", mime_m.value,
+                     severity=xf.fact_severity(model, "features.json_with_function_calling", "json-output-with-function-calling"))
+
+
+# -- Schema (OpenAPI subset) -------------------------------------------------------------------------------------
+
+
+def _schemas_in_tools(ctx: CheckContext, holder: Node) -> Iterator[Finding]:
+    for tool in xf.items(xf.value(holder, "tools")):
+        for decl in xf.items(xf.value(tool, "functionDeclarations")):
+            for name in ("parameters", "response"):
+                schema = xf.value(decl, name)
+                if schema is not None:
+                    yield from _walk_schema(ctx, schema)
+            for name in ("parametersJsonSchema", "responseJsonSchema"):
+                schema = xf.value(decl, name)
+                if schema is not None:
+                    yield from _walk_json_schema(ctx, schema, [])
+
+
+def _api_schema_path(ctx: CheckContext, node: Node) -> str:
+    """The API's semantic-error path for a Schema node: map keys by name (`properties[city]`), proto names."""
+    from .structure import _snake
+
+    parts: list[str] = []
+    current = node
+    while current is not None and current.parent is not None:
+        parent = current.parent
+        if current.member is not None:
+            key = current.member.key.value
+            if parent.member is not None and parent.member.key.value == "properties":
+                parts.append(f"[{key}]")
+            else:
+                parts.append("." + _snake(key))
+        else:
+            index = next((i for i, it in enumerate(parent.items) if it is current), 0)
+            parts.append(f"[{index}]")
+        current = parent
+    text = "".join(reversed(parts)).lstrip(".")
+    return text.replace(".properties[", ".properties[").replace("properties.[", "properties[").replace(".[", "[")
+
+
+def _walk_schema(ctx: CheckContext, schema: Node) -> Iterator[Finding]:
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if node.kind != "object" or not node.complete:
+            continue
+        props = xf.value(node, "properties")
+        required = xf.value(node, "required")
+        type_text = xf.text_of(xf.value(node, "type"))
+        if required is not None and required.kind == "array":
+            defined = {m.key.value for m in props.members} if props is not None and props.kind == "object" else set()
+            for item in required.items:
+                if item.kind == "string" and item.value not in defined:
+                    path = _api_schema_path(ctx, item)
+                    yield xf.at_node(ctx, "GL334", xf.fact("required-property-undefined")["apiMessage"].format(path=path)
+                                     + f" (`{item.value}` is not in `properties`).", item)
+        if type_text is not None and type_text.upper() == "ARRAY" and xf.value(node, "items") is None:
+            path = _api_schema_path(ctx, node)
+            yield xf.at_missing(ctx, "GL335", xf.fact("array-without-items")["apiMessage"].format(path=path)
+                                + " An ARRAY schema needs `items`.", node, "items")
+        if props is not None and props.kind == "object":
+            stack.extend(m.value for m in props.members if m.value is not None)
+        sub = xf.value(node, "items")
+        if sub is not None:
+            stack.append(sub)
+        for branch in xf.items(xf.value(node, "anyOf")):
+            stack.append(branch)
+
+
+# -- JSON Schema ($ref siblings) ---------------------------------------------------------------------------------
+
+_SUBSCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties", "dependentSchemas")
+_SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
+_SUBSCHEMA_ONE = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else")
+
+
+def _walk_json_schema(ctx: CheckContext, node: Node, path: list[str]) -> Iterator[Finding]:
+    stack: list[tuple[Node, list[str]]] = [(node, path)]
+    facts = xf.fact("ref-with-siblings")
+    soft = set(facts["softSiblings"])
+    while stack:
+        current, where = stack.pop()
+        if current.kind != "object" or not current.complete:
+            continue
+        if any(m.key.value == "$ref" for m in current.members):
+            for m in current.members:
+                key = m.key.value
+                if key.startswith("$"):
+                    continue
+                shown = ".".join(where) or "the top level"
+                yield xf.at_key(ctx, "GL336", facts["apiMessage"].format(path=shown)
+                                + f" (`{key}` sits beside `$ref`).", m,
+                                severity="warning" if key in soft else "error")
+        for m in current.members:
+            key = m.key.value
+            if m.value is None:
+                continue
+            if key in _SUBSCHEMA_MAPS and m.value.kind == "object":
+                for sub in m.value.members:
+                    if sub.value is not None:
+                        stack.append((sub.value, where + [key, sub.key.value]))
+            elif key in _SUBSCHEMA_LISTS and m.value.kind == "array":
+                for i, sub_node in enumerate(m.value.items):
+                    stack.append((sub_node, where + [key, str(i)]))
+            elif key in _SUBSCHEMA_ONE:
+                stack.append((m.value, where + [key]))
