@@ -27,7 +27,7 @@ ISSUE_ERRORS = [
     (
         '{"contents": [{"parts": [{"text": "hi", "inlineData": {"mimeType": "image/png", "data": "aGk="}}]}]}',
         "GL106",
-        "/contents/0/parts/0/inlineData",
+        "/contents/0/parts/0",
     ),
     (_body(generationConfig={"thinkingConfig": {"thinkingBudget": 1.5}}), "GL102",
      "/generationConfig/thinkingConfig/thinkingBudget"),

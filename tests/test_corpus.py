@@ -23,7 +23,7 @@ INVALID_MANIFEST = _manifest(INVALID)
 
 
 def _analyze(folder, name, entry):
-    text = (folder / name).read_bytes().decode("utf-8")
+    text = (folder / name).read_bytes().decode("utf-8", errors="surrogateescape")  # as the CLI reads files
     return check(
         text,
         str(folder / name),
@@ -46,8 +46,12 @@ def test_corpus_is_large_enough_and_sourced():
 
 @pytest.mark.parametrize("name", sorted(VALID_MANIFEST))
 def test_valid_sample_has_no_error(name):
-    analysis = _analyze(VALID, name, VALID_MANIFEST[name])
+    entry = VALID_MANIFEST[name]
+    analysis = _analyze(VALID, name, entry)
     errors = [(f.code, f.pointer, f.message) for f in analysis.findings if f.severity == "error"]
+    if entry.get("modelStatus") == "retired":
+        # the body was accepted when it was published; its model has been shut down since (a 404, not a 400)
+        errors = [e for e in errors if e[0] != "GL302"]
     assert errors == []
 
 

@@ -15,6 +15,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # never crash on odd characters from a hostile file
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "serve" or args.command is None:
@@ -64,11 +67,11 @@ def collect_files(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
 
 
 def read_request_file(path: Path) -> str:
-    """Read a file as text: UTF-8 (a BOM is dropped); undecodable bytes become U+FFFD and are reported."""
+    """Read a file as text: UTF-8 (a BOM is dropped); undecodable bytes become lone surrogates, reported as GL011."""
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    return data.decode("utf-8", errors="replace")
+    return data.decode("utf-8", errors="surrogateescape")
 
 
 def run_check(args: argparse.Namespace) -> int:

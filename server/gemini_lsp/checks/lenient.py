@@ -32,12 +32,14 @@ _FORMS = {
     ),
     "comment": (
         "GL058",
-        "Comments are not JSON, and the Gemini API is not known to accept them; remove it before sending.",
+        "Invalid JSON payload received. Unexpected token. Comments are not JSON and the API's JSON reader rejects "
+        "them; remove it before sending.",
         "Remove the comment",
     ),
     "odd-number": (
         "GL059",
-        "This number form is not strict JSON; the API may read it, but write it in the standard form.",
+        "Invalid JSON payload received. Unexpected token. The API's JSON reader rejects this number form (a leading "
+        "`+`, `0` or `.`, or a trailing `.`); write it in the standard form.",
         "Write the number in standard form",
     ),
 }

@@ -21,11 +21,9 @@ class RequestFacts:
     def role_replacements(self) -> dict[str, str]:
         return dict(self.raw["roles"]["replacements"])
 
-    def non_empty_list(self, message: str, field: str) -> dict[str, Any] | None:
-        for entry in self.raw["nonEmptyLists"]:
-            if entry["message"] == message and entry["field"] == field:
-                return entry
-        return None
+    def non_empty_lists(self, message: str, field: str) -> list[dict[str, Any]]:
+        """The entries saying that `message.field` must not be an empty list (each may be limited to places)."""
+        return [e for e in self.raw["nonEmptyLists"] if e["message"] == message and e["field"] == field]
 
     def vocabulary_hint(self, message: str, key: str, top_level: bool) -> tuple[str | None, str | None, str | None]:
         """(hint, suggested key, move-to pointer) for a key from another vocabulary, else Nones."""

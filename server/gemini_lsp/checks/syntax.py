@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Iterator
 
 from ..findings import Finding, make_finding
@@ -10,9 +11,24 @@ if TYPE_CHECKING:
     from . import CheckContext
 
 
+_UNREADABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def check_syntax(ctx: CheckContext) -> Iterator[Finding]:
-    """One finding per syntax issue, at the innermost enclosing value's pointer."""
+    """One finding per syntax issue, at the innermost enclosing value's pointer; one for unreadable text."""
     doc = ctx.doc
+    bad = _UNREADABLE.search(doc.text)
+    if bad is not None:
+        what = "a NUL character" if bad.group() == "\x00" else "bytes that are not UTF-8"
+        node = doc.node_at_offset(bad.start())
+        yield make_finding(
+            "GL011",
+            f"This file contains {what}. The API answers `Invalid JSON payload received. Encountered non UTF-8 "
+            "code points.` for such bodies; save the file as UTF-8 text.",
+            doc.pointer_of(node) if node is not None else "",
+            bad.start(),
+            bad.start() + 1,
+        )
     for issue in doc.errors:
         pointer = doc.pointer_of(issue.node) if issue.node is not None else ""
         yield make_finding(issue.code, issue.message, pointer, issue.start, issue.end)

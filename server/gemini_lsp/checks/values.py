@@ -398,11 +398,10 @@ def check_message_rules(
         value = member.value
         if value is None or value.kind != "array" or value.items:
             continue
-        entry = facts.non_empty_list(name, json_name)
+        entries = facts.non_empty_lists(name, json_name)
+        entry = next((e for e in entries if _within(e.get("within"), pointer)), None)
         field = msg.field(json_name)
-        if entry is None and not (field is not None and field.required):
-            continue
-        if entry is not None and not _within(entry.get("within"), pointer):
+        if entry is None and (entries or not (field is not None and field.required)):
             continue
         from .structure import escape_pointer_part
 
