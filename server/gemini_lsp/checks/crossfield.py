@@ -7,10 +7,11 @@ Every helper is a pure function of the parsed document; nothing here reads the c
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..document import Member, Node
 from ..findings import Edit, Finding, Fix, make_finding
@@ -150,6 +151,14 @@ def at_node(
 ) -> Finding:
     return make_finding(code, message, ctx.doc.pointer_of(node), node.start, node.end,
                         severity=severity, fixes=fixes, data=data)  # type: ignore[arg-type]
+
+
+def at_object(ctx: CheckContext, code: str, message: str, obj: Node, span, *, severity: str | None = None,
+              fixes: tuple[Fix, ...] = (), data: dict | None = None) -> Finding:
+    """A finding about an object as a whole (two members that conflict, a member missing), underlining `span`
+    (a key or value inside it)."""
+    return make_finding(code, message, ctx.doc.pointer_of(obj), span.start, span.end, severity=severity,  # type: ignore[arg-type]
+                        fixes=fixes, data=data)
 
 
 def at_missing(ctx: CheckContext, code: str, message: str, obj: Node, missing: str, *,

@@ -3,7 +3,8 @@ logprobs, Gemini 3 temperature (GL320–GL326)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..findings import Finding
 from . import crossfield as xf

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..catalog import parse_generation, parse_model_ref
 from ..findings import Edit, Finding, Fix, make_finding
@@ -32,6 +33,12 @@ def _where(ctx: CheckContext) -> tuple[str, int, int]:
 
 def _origin(ctx: CheckContext) -> str:
     return "" if ctx.model_source == "body" else " (from the setting geminiLsp.model)"
+
+
+def _capped(ctx: CheckContext, severity: str) -> str:
+    """A model named by the setting (not by the file) is reported at most as a warning at the top of the file: the
+    file itself is not what needs the change."""
+    return "warning" if ctx.model_source != "body" and severity == "error" else severity
 
 
 def _replace_id_fix(ctx: CheckContext, new_id: str, title: str, *, safe: bool) -> tuple[Fix, ...]:
@@ -92,7 +99,7 @@ def _retired(ctx: CheckContext) -> Iterator[Finding]:
     if replacement is not None:
         message += f" Use `{replacement.id}`."
         fixes = _replace_id_fix(ctx, replacement.id, f"Use '{replacement.id}'", safe=True)
-    yield make_finding("GL302", message, pointer, start, end, fixes=fixes,
+    yield make_finding("GL302", message, pointer, start, end, fixes=fixes, severity=_capped(ctx, "error"),
                        data={"model": model.id, "replacement": replacement.id if replacement else None})
 
 
@@ -124,7 +131,8 @@ def _method_mismatch(ctx: CheckContext) -> Iterator[Finding]:
     listed = ", ".join(f"`{m}`" for m in model.methods)
     message = (f"models/{model.id} is not supported for {ctx.method}: its supported methods are {listed}. "
                "Call ListModels to see the available models and their supported methods.")
-    yield make_finding("GL304", message, pointer, start, end, severity=xf.fact_severity(model, "methods", "model-method-mismatch"),  # type: ignore[arg-type]
+    severity = _capped(ctx, xf.fact_severity(model, "methods", "model-method-mismatch"))
+    yield make_finding("GL304", message, pointer, start, end, severity=severity,  # type: ignore[arg-type]
                        data={"model": model.id, "methods": list(model.methods)})
 
 

@@ -116,6 +116,8 @@ class _Walker:
             member_pointer = f"{pointer}/{escape_pointer_part(key)}"
             field = msg.field(key)
             if field is None:
+                if pointer == "" and key == "model" and self.ctx.settings.api == "vertex":
+                    continue  # Vertex's model is a path parameter: GL305 (checks/model_rules.py) warns about it
                 if node.complete:
                     suggested.update(self.unknown_field(member, msg, pointer, member_pointer))
                 continue
@@ -519,8 +521,11 @@ def _move_fix(ctx: CheckContext, member: Member, move_to: str) -> Fix | None:
         if obj.members:
             last = obj.members[-1]
             anchor = last.value.end if last.value is not None else last.key.end
-            indent = _indent_of(text, last.key.start)
-            insert = Edit(anchor, anchor, f",\n{indent}\"{new_key}\": {value_text}")
+            if "\n" in text[obj.start : obj.end]:
+                separator = ",\n" + _indent_of(text, last.key.start)
+            else:
+                separator = ", "
+            insert = Edit(anchor, anchor, f"{separator}\"{new_key}\": {value_text}")
         else:
             insert = Edit(obj.start + 1, obj.start + 1, f"\"{new_key}\": {value_text}")
         edits = sorted((insert, remove), key=lambda e: e.start)

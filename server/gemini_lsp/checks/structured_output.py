@@ -4,7 +4,8 @@ JSON Schema rules the API enforces (GL330–GL336)."""
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..document import Member, Node
 from ..findings import Finding
@@ -45,14 +46,15 @@ def _mime_and_schemas(ctx: CheckContext, request: Node, gc: Node) -> Iterator[Fi
         yield from _mime_value(ctx, mime_m, mime)
     if schema_m is not None and json_m is not None:
         later = max((schema_m, json_m), key=lambda m: m.key.start)
-        yield xf.at_key(ctx, "GL331", xf.fact("response-schema-conflict")["apiMessage"]
-                        + f" Keep one of `{schema_m.key.value}` and `{json_m.key.value}`.", later)
+        yield xf.at_object(ctx, "GL331", xf.fact("response-schema-conflict")["apiMessage"]
+                           + f" Keep one of `{schema_m.key.value}` and `{json_m.key.value}`.", gc, later.key,
+                           data={"members": [schema_m.key.value, json_m.key.value]})
     if ctx.settings.api == "vertex" and xf.member(gc, "responseFormat") is not None:
         return  # Vertex's newer responseFormat carries the type itself
     for m, kind in ((schema_m, "schema"), (json_m, "jsonSchema")):
         if m is None:
             continue
-        yield from _schema_needs_mime(ctx, m, kind, mime_m, mime)
+        yield from _schema_needs_mime(ctx, gc, m, kind, mime_m, mime)
     yield from _json_with_function_calling(ctx, request, mime_m, mime)
 
 
@@ -60,7 +62,7 @@ def _has_enum(node: Node | None) -> bool:
     return node is not None and node.kind == "object" and xf.exact_member(node, ("enum",)) is not None
 
 
-def _schema_needs_mime(ctx: CheckContext, m: Member, kind: str, mime_m: Member | None, mime: str | None) -> Iterator[Finding]:
+def _schema_needs_mime(ctx: CheckContext, gc: Node, m: Member, kind: str, mime_m: Member | None, mime: str | None) -> Iterator[Finding]:
     facts = xf.fact("response-schema-without-mime-type")
     compatible = list(facts["compatible"][kind])
     if kind == "jsonSchema" and _has_enum(m.value):
@@ -72,9 +74,10 @@ def _schema_needs_mime(ctx: CheckContext, m: Member, kind: str, mime_m: Member |
     wanted = "text/x.enum" if (kind == "schema" and _has_enum(m.value) and _enum_only(m.value)) else "application/json"
     if mime_m is None:
         fix = xf.insert_member_before(ctx, m, mime_key, f'"{wanted}"', f'Add "{mime_key}": "{wanted}"')
-        yield xf.at_key(ctx, "GL330", f"`{m.key.value}` is set without `responseMimeType`. "
-                        + facts["apiMessage"] + f" Add `\"{mime_key}\": \"{wanted}\"` (compatible: "
-                        + ", ".join(f"`{c}`" for c in compatible) + ").", m, fixes=(fix,))
+        yield xf.at_object(ctx, "GL330", f"`{m.key.value}` is set without `responseMimeType`. "
+                           + facts["apiMessage"] + f" Add `\"{mime_key}\": \"{wanted}\"` (compatible: "
+                           + ", ".join(f"`{c}`" for c in compatible) + ").", gc, m.key, fixes=(fix,),
+                           data={"member": mime_key})
         return
     if mime is None or mime_m.value is None:
         return
@@ -178,6 +181,11 @@ def _walk_schema(ctx: CheckContext, schema: Node) -> Iterator[Finding]:
                     path = _api_schema_path(ctx, item)
                     yield xf.at_node(ctx, "GL334", xf.fact("required-property-undefined")["apiMessage"].format(path=path)
                                      + f" (`{item.value}` is not in `properties`).", item)
+        if (type_text is not None and type_text.upper() == "OBJECT" and props is not None and props.kind == "object"
+                and not props.members and props.complete):
+            yield xf.at_node(ctx, "GL337", xf.fact("object-properties-empty")["apiMessage"].format(
+                path=_api_schema_path(ctx, props)) + " Leave out `properties` (or `parameters` for a function "
+                "without arguments), or declare at least one property.", props)
         if type_text is not None and type_text.upper() == "ARRAY" and xf.value(node, "items") is None:
             path = _api_schema_path(ctx, node)
             yield xf.at_missing(ctx, "GL335", xf.fact("array-without-items")["apiMessage"].format(path=path)
@@ -187,8 +195,7 @@ def _walk_schema(ctx: CheckContext, schema: Node) -> Iterator[Finding]:
         sub = xf.value(node, "items")
         if sub is not None:
             stack.append(sub)
-        for branch in xf.items(xf.value(node, "anyOf")):
-            stack.append(branch)
+        stack.extend(xf.items(xf.value(node, "anyOf")))
 
 
 # -- JSON Schema ($ref siblings) ---------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..findings import Finding
 from . import crossfield as xf
@@ -33,8 +34,9 @@ def _check_config(ctx: CheckContext, tc_member) -> Iterator[Finding]:
     # model-independent rules
     if budget_m is not None and level_m is not None:
         later = max((budget_m, level_m), key=lambda m: m.key.start)
-        yield xf.at_key(ctx, "GL314", xf.fact("thinking-budget-and-level")["apiMessage"]
-                        + " Keep `thinkingLevel` on Gemini 3 and later, `thinkingBudget` on earlier models.", later)
+        yield xf.at_object(ctx, "GL314", xf.fact("thinking-budget-and-level")["apiMessage"]
+                           + " Keep `thinkingLevel` on Gemini 3 and later, `thinkingBudget` on earlier models.", tc,
+                           later.key, data={"members": [budget_m.key.value, level_m.key.value]})
     if include_m is not None and xf.is_true(include_m.value) and budget == 0:
         yield xf.at_key(ctx, "GL315", xf.fact("include-thoughts-without-thinking")["apiMessage"]
                         + " `thinkingBudget: 0` turns thinking off, so there are no thoughts to include.", include_m)

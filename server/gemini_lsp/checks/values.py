@@ -29,7 +29,7 @@ _DURATION = re.compile(r"-?\d+(?:\.\d{1,9})?s")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})")
 _PART_DATA = ("text", "inlineData", "functionCall", "functionResponse", "fileData", "executableCode", "codeExecutionResult")
 _JSON_SCHEMA_FIELDS = frozenset({"responseJsonSchema", "_responseJsonSchema", "parametersJsonSchema"})
-_CONTENT_POINTER = re.compile(r"(?:^|/)contents/\d+$")
+_CONTENT_POINTER = re.compile(r"(?:^|/)contents(?:/\d+)?$")  # an entry of `contents`, or its single object
 
 
 def _api_path(pointer: str) -> str:
@@ -272,9 +272,26 @@ def _first_sentence_with(text: str, words: tuple[str, ...]) -> str:
     return ""
 
 
+#: verdicts of long base64 strings, so that an unchanged 8 MiB image is not matched again on every keystroke
+_BIG_BYTES = 4096
+_BASE64_VERDICTS: dict[str, bool] = {}
+
+
+def _is_base64(value: str) -> bool:
+    if len(value) < _BIG_BYTES:
+        return bool(_BASE64.fullmatch(value)) and len(value.rstrip("=")) % 4 != 1
+    verdict = _BASE64_VERDICTS.get(value)  # str caches its hash; an equal new string costs one hash and compare
+    if verdict is None:
+        verdict = bool(_BASE64.fullmatch(value)) and len(value.rstrip("=")) % 4 != 1
+        if len(_BASE64_VERDICTS) >= 8:
+            _BASE64_VERDICTS.pop(next(iter(_BASE64_VERDICTS)))
+        _BASE64_VERDICTS[value] = verdict
+    return verdict
+
+
 def check_bytes(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> None:
     value: str = node.value
-    if _BASE64.fullmatch(value) and len(value.rstrip("=")) % 4 != 1:
+    if _is_base64(value):
         return
     compact = _WHITESPACE.sub("", value)
     if compact != value and _BASE64.fullmatch(compact) and len(compact.rstrip("=")) % 4 != 1:

@@ -1,0 +1,105 @@
+"""The conversation: where function call and function response turns may stand, how many responses a call turn
+needs, and Gemini 3 thought signatures on replayed calls (GL350–GL353)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..document import Node
+from ..findings import Finding
+from . import crossfield as xf
+
+if TYPE_CHECKING:
+    from . import CheckContext
+
+
+class _Turn:
+    __slots__ = ("calls", "node", "other", "responses", "role")
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        role = xf.text_of(xf.value(node, "role"))
+        self.role = (role or "user").lower()  # "If not set, the service will default to 'user'"
+        self.calls: list[Node] = []
+        self.responses: list[Node] = []
+        self.other = 0
+        for part in xf.parts_of(node):
+            if xf.member(part, "functionCall") is not None:
+                self.calls.append(part)
+            elif xf.member(part, "functionResponse") is not None:
+                self.responses.append(part)
+            else:
+                self.other += 1
+
+    @property
+    def is_user_turn(self) -> bool:
+        return self.role == "user" and not self.calls and not self.responses
+
+    @property
+    def is_response_turn(self) -> bool:
+        return bool(self.responses)
+
+
+def check_conversation(ctx: CheckContext) -> Iterator[Finding]:
+    for holder in xf.content_holders(ctx):
+        contents = xf.value(holder, "contents")
+        if contents is None or contents.kind != "array" or not contents.complete:
+            continue
+        turns = [_Turn(c) for c in contents.items if c.kind == "object"]
+        if len(turns) != len(contents.items):
+            continue
+        cached = xf.value(holder, "cachedContent") is not None
+        yield from _order(ctx, turns, cached)
+        yield from _signatures(ctx, turns)
+
+
+def _order(ctx: CheckContext, turns: list[_Turn], cached: bool) -> Iterator[Finding]:
+    call_order = xf.fact("function-call-turn-order")["apiMessage"]
+    response_order = xf.fact("function-response-turn-order")["apiMessage"]
+    count_message = xf.fact("function-response-count")["apiMessage"]
+    for i, turn in enumerate(turns):
+        prev = turns[i - 1] if i > 0 else None
+        if turn.calls and not (turn.responses):
+            if prev is None:
+                if not cached:
+                    yield xf.at_node(ctx, "GL350", call_order + " (The conversation starts with a function call.)", turn.node)
+            elif not (prev.is_user_turn or prev.is_response_turn):
+                yield xf.at_node(ctx, "GL350", call_order + f" (contents[{i - 1}] is a {prev.role} turn"
+                                 + (" with function calls" if prev.calls else "") + ".)", turn.node)
+        if turn.responses:
+            if prev is None:
+                if not cached:
+                    yield xf.at_node(ctx, "GL351", response_order + " (The conversation starts with a function response.)",
+                                     turn.node)
+            elif not prev.calls:
+                yield xf.at_node(ctx, "GL351", response_order + f" (contents[{i - 1}] has no functionCall part.)",
+                                 turn.node)
+            elif len(turn.responses) != len(prev.calls):
+                parts = xf.value(turn.node, "parts") or turn.node
+                yield xf.at_node(ctx, "GL353", count_message + f" (contents[{i - 1}] has {len(prev.calls)} function "
+                                 f"call part(s); contents[{i}] has {len(turn.responses)} function response part(s).)", parts)
+
+
+def _signatures(ctx: CheckContext, turns: list[_Turn]) -> Iterator[Finding]:
+    model = ctx.model
+    if model is None or model.feature("thought_signatures_required") is not True:
+        return
+    facts = xf.fact("missing-thought-signature")
+    # The signatures are validated for the current turn: everything after the last plain user message.
+    start = 0
+    for i, turn in enumerate(turns):
+        if turn.is_user_turn:
+            start = i + 1
+    for i in range(start, len(turns)):
+        turn = turns[i]
+        if not turn.calls:
+            continue
+        first = turn.calls[0]  # in parallel calls only the first carries the signature
+        if xf.member(first, "thoughtSignature") is not None:
+            continue
+        name = xf.text_of(xf.value(xf.value(first, "functionCall"), "name")) or "?"
+        target = first
+        yield xf.at_node(ctx, "GL352", facts["apiMessage"] + f" Additional data, function call `{name}`. Please refer "
+                         f"to {facts['docs']} for more details. Replay the `thoughtSignature` the model returned with "
+                         "this part.", target, severity="warning")
