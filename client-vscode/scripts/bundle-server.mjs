@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// Copies the Python language server and its pure-Python dependencies into client-vscode/server/ so that the
+// .vsix carries everything it needs except a Python >= 3.10 interpreter:
+//   server/gemini_lsp/            <- ../server/gemini_lsp (without __pycache__)
+//   server/gemini_lsp/schemas/    <- ../schemas (*.json, README.md, generated/**)  (package gemini_lsp.schemas)
+//   server/gemini_lsp/docs/       <- ../docs/rules.md                               (package gemini_lsp.docs)
+//   server/lib/                   <- pip install --target --no-deps of the pinned pure-Python dependencies
+// The extension runs `python -m gemini_lsp serve --stdio` with PYTHONPATH=server:server/lib.
+// jsonschema is deliberately not bundled (its rpds-py dependency is compiled, and the .vsix is universal):
+// the server imports it lazily and skips only the meta-validation of user-written JSON Schemas without it.
+//
+// Environment: PYTHON (default: python3) is the pip used to fetch the dependencies (it needs PyPI or a
+// configured index; pip's cache makes repeated runs fast).
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const repo = path.dirname(here);
+const out = path.join(here, 'server');
+
+// Pure-Python wheels only (py3-none-any). pygls 2.1.1 requires attrs>=24.3 and cattrs>=23.1.2; lsprotocol 2025.0.0 requires
+// attrs>=21.3.0 and cattrs!=23.2.1; cattrs 26 requires attrs>=25.4 and typing-extensions>=4.14;
+// exceptiongroup is only used on Python < 3.11.
+export const PY_DEPS = [
+  'pygls==2.1.1',
+  'lsprotocol==2025.0.0',
+  'cattrs==26.2.1',
+  'attrs==26.1.0',
+  'typing_extensions==4.16.0',
+  'exceptiongroup==1.3.1',
+];
+
+function copyTree(src, dst, filter = () => true) {
+  fs.mkdirSync(dst, { recursive: true });
+  for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
+    const s = path.join(src, entry.name);
+    const d = path.join(dst, entry.name);
+    if (!filter(s, entry)) continue;
+    if (entry.isDirectory()) copyTree(s, d, filter);
+    else if (entry.isFile()) fs.copyFileSync(s, d);
+  }
+}
+
+const noCache = (_s, entry) => entry.name !== '__pycache__' && !entry.name.endsWith('.pyc');
+
+const t0 = Date.now();
+fs.rmSync(out, { recursive: true, force: true });
+
+// 1. the server package
+const pkgSrc = path.join(repo, 'server', 'gemini_lsp');
+if (!fs.existsSync(path.join(pkgSrc, '__init__.py'))) {
+  console.error(`bundle-server: ${pkgSrc} is missing`);
+  process.exit(1);
+}
+const pkgOut = path.join(out, 'gemini_lsp');
+copyTree(pkgSrc, pkgOut, noCache);
+
+// 2. gemini_lsp.schemas <- schemas/ (the same files pyproject.toml installs as package data)
+const schemasSrc = path.join(repo, 'schemas');
+const schemasOut = path.join(pkgOut, 'schemas');
+fs.mkdirSync(schemasOut, { recursive: true });
+if (!fs.existsSync(path.join(schemasOut, '__init__.py'))) fs.writeFileSync(path.join(schemasOut, '__init__.py'), '');
+if (fs.existsSync(schemasSrc)) {
+  for (const entry of fs.readdirSync(schemasSrc, { withFileTypes: true })) {
+    const s = path.join(schemasSrc, entry.name);
+    if (entry.isFile() && (entry.name.endsWith('.json') || entry.name === 'README.md' || entry.name === '__init__.py')) {
+      fs.copyFileSync(s, path.join(schemasOut, entry.name));
+    } else if (entry.isDirectory() && entry.name === 'generated') {
+      copyTree(s, path.join(schemasOut, 'generated'), (p, e) => noCache(p, e) && (e.isDirectory() || e.name.endsWith('.json')));
+    }
+  }
+}
+
+// 3. gemini_lsp.docs <- docs/rules.md
+const docsOut = path.join(pkgOut, 'docs');
+fs.mkdirSync(docsOut, { recursive: true });
+if (!fs.existsSync(path.join(docsOut, '__init__.py'))) fs.writeFileSync(path.join(docsOut, '__init__.py'), '');
+const rules = path.join(repo, 'docs', 'rules.md');
+if (fs.existsSync(rules)) fs.copyFileSync(rules, path.join(docsOut, 'rules.md'));
+else console.warn('bundle-server: docs/rules.md not found; diagnostics will lack their documentation links');
+
+// 4. pure-Python dependencies
+const python = process.env.PYTHON || 'python3';
+const lib = path.join(out, 'lib');
+execFileSync(
+  python,
+  ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-compile', '--no-deps',
+   '--only-binary=:all:', '--python-version', '3.10', '--implementation', 'py', '--abi', 'none',
+   '--platform', 'any', '--target', lib, ...PY_DEPS],
+  { stdio: ['ignore', 'inherit', 'inherit'] },
+);
+// Only pure-Python code may ship in a universal .vsix.
+const compiled = [];
+(function scan(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) scan(p);
+    else if (/\.(so|pyd|dylib|dll)$/.test(e.name)) compiled.push(p);
+  }
+})(lib);
+if (compiled.length > 0) {
+  console.error(`bundle-server: compiled files in server/lib: ${compiled.join(', ')}`);
+  process.exit(1);
+}
+fs.rmSync(path.join(lib, 'bin'), { recursive: true, force: true });
+
+let files = 0;
+let bytes = 0;
+(function count(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) count(p);
+    else { files += 1; bytes += fs.statSync(p).size; }
+  }
+})(out);
+console.log(`bundled the server into ${path.relative(here, out)}/: ${files} files, ${(bytes / 1024).toFixed(0)} KiB in ${Date.now() - t0} ms`);
