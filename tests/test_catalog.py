@@ -283,8 +283,12 @@ def test_current_models_order(cat: Catalog):
     ranks = [STATUSES.index(s) for s in statuses]
     assert ranks == sorted(ranks)
     text_current = [m for m in ordered if statuses[ordered.index(m)] == "current" and m.category == "text"]
-    gens = [m.generation for m in text_current if m.generation is not None]
-    assert gens == sorted(gens, reverse=True)
+    documented = [m for m in text_current if isinstance(m.input_token_limit, int)]
+    assert text_current[: len(documented)] == documented  # models Google documents come before SDK-only names
+    for group in (documented, text_current[len(documented) :]):
+        gens = [m.generation for m in group if m.generation is not None]
+        assert gens == sorted(gens, reverse=True)
+    assert ordered[0].id == "gemini-3.8-flash"
     ids = [m.id for m in ordered]
     assert ids.index("gemini-3.8-flash") < ids.index("gemini-3.1-pro-preview") < ids.index("gemini-2.5-pro")
 

@@ -540,11 +540,14 @@ class Catalog:
 
     # ---- completion and suggestions
     def current_models(self, today: date | None = None) -> list[ModelInfo]:
-        """Models for completion: current (newest generation first), then preview, then deprecated; retired
-        ones left out. With ``today`` the effective status is used, otherwise the recorded one."""
+        """Models for completion: current (documented ones first, then newest generation first), then preview,
+        then deprecated; retired ones left out. With ``today`` the effective status is used, otherwise the
+        recorded one. "Documented" means the catalogue knows the model's token limits: a model known only by
+        name from the SDK's list sorts after the models Google documents."""
         def key(m: ModelInfo) -> tuple[Any, ...]:
             g = m.generation
-            return (_STATUS_RANK[self._status(m, today)], _CATEGORY_RANK.get(m.category, 99),
+            documented = isinstance(m.input_token_limit, int)
+            return (_STATUS_RANK[self._status(m, today)], _CATEGORY_RANK.get(m.category, 99), not documented,
                     -(g if g is not None else -1.0), m.id)
         return sorted((m for m in self._models.values() if self._status(m, today) != "retired"), key=key)
 
