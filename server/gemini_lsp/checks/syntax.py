@@ -31,4 +31,18 @@ def check_syntax(ctx: CheckContext) -> Iterator[Finding]:
         )
     for issue in doc.errors:
         pointer = doc.pointer_of(issue.node) if issue.node is not None else ""
+        if issue.code == "GL007" and not doc.text.startswith("\\u", issue.start):
+            # protobuf's JSON reader, whose lenient forms the API shows, reads `\q` as `q`: not strict JSON, but
+            # not known to be rejected either, so a warning (malformed `\u` escapes stay errors)
+            yield make_finding(
+                "GL007",
+                f"`{doc.text[issue.start:issue.end]}` is not a JSON escape. The API's JSON reader is believed to read "
+                "it as the character alone, but other tools reject it; write the character itself, or `\\\\` for "
+                "a backslash.",
+                pointer,
+                issue.start,
+                issue.end,
+                severity="warning",
+            )
+            continue
         yield make_finding(issue.code, issue.message, pointer, issue.start, issue.end)
