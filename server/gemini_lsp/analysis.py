@@ -11,6 +11,7 @@ from datetime import date
 from . import catalog as catalog_module
 from .catalog import Catalog, ModelInfo
 from .checks import CheckContext, run_checks
+from .checks.secrets import redact_findings
 from .document import ParsedDocument, parse
 from .findings import Finding
 from .schema import RequestSchema, load_request_schema
@@ -104,7 +105,7 @@ def analyze(
         model_kind=context.model_kind,
         too_large=len(text) > settings.max_file_size,
     )
-    findings = apply_severity_overrides(run_checks(ctx), settings)
+    findings = redact_findings(apply_severity_overrides(run_checks(ctx), settings))
     findings.sort(key=lambda f: (f.start, f.end, f.code))
     return Analysis(doc, context, findings)
 

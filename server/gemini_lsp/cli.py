@@ -147,9 +147,10 @@ def _json_report(results) -> dict:  # type: ignore[no-untyped-def]
 
 
 def _print_text(results) -> None:  # type: ignore[no-untyped-def]
+    from .checks.secrets import redact
+
     counts = {"error": 0, "warning": 0, "information": 0, "hint": 0}
     for path, text, findings, index in results:
-        text = mask_secrets(text, findings)
         for f in findings:
             counts[f.severity] += 1
             line = index.line_of(f.start)
@@ -157,7 +158,7 @@ def _print_text(results) -> None:  # type: ignore[no-untyped-def]
             col = f.start - line_start + 1
             print(f"{path}:{line + 1}:{col}: {f.severity} {f.code} [{f.name}] {f.message}")
             if line_end - line_start <= 300:
-                source = text[line_start:line_end]
+                source = redact(text[line_start:line_end])  # never echo a credential, even one not reported
                 width = max(1, min(f.end, line_end) - f.start)
                 pad = "".join("\t" if ch == "\t" else " " for ch in source[: col - 1])
                 print(f"    {source}")
@@ -165,14 +166,6 @@ def _print_text(results) -> None:  # type: ignore[no-untyped-def]
     total = sum(counts.values())
     summary = ", ".join(f"{n} {k}{'s' if n != 1 and k != 'information' else ''}" for k, n in counts.items() if n)
     print(f"{len(results)} file{'s' if len(results) != 1 else ''} checked: " + (summary if total else "no problems"))
-
-
-def mask_secrets(text: str, findings) -> str:  # type: ignore[no-untyped-def]
-    """The text with every pasted credential (GL201) replaced by asterisks of the same length."""
-    for f in findings:
-        if f.code == "GL201":
-            text = text[: f.start] + "*" * (f.end - f.start) + text[f.end :]
-    return text
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}

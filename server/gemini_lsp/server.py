@@ -18,10 +18,13 @@ from . import __version__
 from .analysis import Analysis, RequestContext, analyze, request_context
 from .catalog import Catalog, load_catalog
 from .document import ParsedDocument, parse
+from .checks.secrets import redact, redact_value
 from .features.diagnostics import to_diagnostics
+from .incremental import AnalysisCache, analyze_incremental, update_tree
 from .positions import LineIndex
 from .schema import RequestSchema, load_request_schema
 from .settings import Settings, parse_settings
+from .text_store import TextEdit, TextStore
 
 log = logging.getLogger("gemini_lsp")
 DOCUMENT_CONTEXT = "geminiLsp/documentContext"
@@ -29,7 +32,12 @@ DOCUMENT_CONTEXT = "geminiLsp/documentContext"
 
 @dataclass
 class DocumentState:
-    """One open document at one version, parsed once and checked at most once."""
+    """One open document at one version, parsed once and checked at most once.
+
+    With `previous` (the state of an earlier version, already parsed) and the `edits` since, the tree is patched
+    instead of parsed again, and `cache` lets the analysis reuse what the edits cannot have changed
+    (`gemini_lsp.incremental`).
+    """
 
     uri: str
     version: int | None
@@ -40,12 +48,41 @@ class DocumentState:
     _index: LineIndex | None = None
     _analysis: Analysis | None = None
     _context: RequestContext | None = None
+    previous: DocumentState | None = None
+    edits: list[TextEdit] | None = None
+    cache: AnalysisCache | None = None
 
     @property
     def doc(self) -> ParsedDocument:
         if self._doc is None:
-            self._doc = parse(self.text)
+            self._doc = self._patched() or parse(self.text)
+            if self.cache is not None and self._spliced is None:
+                self.cache.on_full_parse()
+            self.previous = None
+            self.edits = None
         return self._doc
+
+    _spliced: list | None = None
+
+    def _patched(self) -> ParsedDocument | None:
+        previous, edits = self.previous, self.edits
+        if previous is None or not edits or previous._doc is None:
+            return None
+        try:
+            result = update_tree(previous._doc, edits, self.text)
+        except Exception:  # pragma: no cover - a bug in the patch costs a full parse, never a failure
+            log.exception("patching the parse tree failed")
+            result = None
+        previous._doc = None  # patched in place (or half-patched): never to be read again
+        previous._analysis = None
+        if result is None:
+            return None
+        doc, splices = result
+        if self.cache is not None:
+            for splice, edit in zip(splices, edits):
+                self.cache.on_splice(splice, edit.new_text)
+        self._spliced = splices
+        return doc
 
     @property
     def index(self) -> LineIndex:
@@ -73,7 +110,11 @@ class DocumentState:
     @property
     def analysis(self) -> Analysis:
         if self._analysis is None:
-            self._analysis = analyze(self.text, self.uri, self.settings, catalog=self.catalog, doc=self.doc)
+            doc = self.doc
+            if self.cache is not None:
+                self._analysis = analyze_incremental(self.text, self.uri, self.settings, self.catalog, doc, self.cache)
+            else:
+                self._analysis = analyze(self.text, self.uri, self.settings, catalog=self.catalog, doc=doc)
             self._context = self._analysis.context
         return self._analysis
 
@@ -112,7 +153,33 @@ class ClientFeatures:
 
 
 class GeminiProtocol(LanguageServerProtocol):
-    """pygls' protocol, pinned to UTF-16 positions (all conversions use LineIndex) and reading the client once."""
+    """pygls' protocol, pinned to UTF-16 positions (all conversions use LineIndex) and reading the client once.
+
+    Open documents live in the server's own `TextStore`, not in pygls' workspace: pygls rebuilds a document's
+    whole text on every incremental change (O(size) per keystroke), the store applies the change in place.
+    """
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):  # type: ignore[no-untyped-def]
+        document = params.text_document
+        self._server.store.open(document.uri, document.text, document.version, document.language_id)
+        self._server.states.pop(document.uri, None)  # a re-open (even at the same version) starts afresh
+        self._server.caches.pop(document.uri, None)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):  # type: ignore[no-untyped-def]
+        document = params.text_document
+        self._server.store.change(document.uri, document.version, params.content_changes)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):  # type: ignore[no-untyped-def]
+        self._server.store.close(params.text_document.uri)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):  # type: ignore[no-untyped-def]
@@ -133,6 +200,8 @@ class GeminiLanguageServer(LanguageServer):
         self.settings = Settings()
         self.catalog = load_catalog()
         self.states: dict[str, DocumentState] = {}
+        self.store = TextStore()
+        self.caches: dict[str, AnalysisCache] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.client = ClientFeatures()
         self.settings_generation = 0
@@ -150,18 +219,32 @@ class GeminiLanguageServer(LanguageServer):
 
     # -- documents --------------------------------------------------------------------------------------------
     def state(self, uri: str) -> DocumentState | None:
-        document = self.workspace.text_documents.get(uri)
+        document = self.store.get(uri)
         if document is None:
             self.states.pop(uri, None)
+            self.caches.pop(uri, None)
             return None
         state = self.states.get(uri)
         if state is None or state.version != document.version or state.settings is not self.settings:
-            state = DocumentState(uri, document.version, document.source, self.settings, self.catalog)
+            previous = state if state is not None and state.settings is self.settings else None
+            edits = document.take_edits(previous.version if previous is not None else None)
+            if previous is not None and previous._doc is None:
+                # never parsed: patch from the version before it, with both edit lists
+                older = previous.previous
+                if older is not None and previous.edits is not None and edits is not None:
+                    edits = previous.edits + edits
+                previous = older
+            if previous is None or edits is None:
+                previous, edits = None, None
+            cache = self.caches.setdefault(uri, AnalysisCache())
+            state = DocumentState(uri, document.version, document.text, self.settings, self.catalog,
+                                  _index=document.index, previous=previous, edits=edits, cache=cache)
             self.states[uri] = state
         return state
 
     def forget(self, uri: str) -> None:
         self.states.pop(uri, None)
+        self.caches.pop(uri, None)
         handle = self.pending.pop(uri, None)
         if handle is not None:
             handle.cancel()
@@ -174,7 +257,7 @@ class GeminiLanguageServer(LanguageServer):
             log.exception("checking %s failed", state.uri)
             self.log(f"checking failed: {type(error).__name__}: {error}", types.MessageType.Error)
             return []
-        return to_diagnostics(findings, state.index, state.version, self.settings.documentation_url)
+        return redact_diagnostics(to_diagnostics(findings, state.index, state.version, self.settings.documentation_url))
 
     def publish(self, uri: str) -> None:
         self.pending.pop(uri, None)
@@ -184,7 +267,7 @@ class GeminiLanguageServer(LanguageServer):
         if state is None:
             return
         diagnostics = self.diagnostics_for(state)
-        current = self.workspace.text_documents.get(uri)
+        current = self.store.get(uri)
         if current is None or current.version != state.version:
             return  # stale: a newer version will be published
         self.text_document_publish_diagnostics(
@@ -207,7 +290,7 @@ class GeminiLanguageServer(LanguageServer):
             if self.client.diagnostic_refresh:
                 self.workspace_diagnostic_refresh(None)
             return
-        for uri in list(self.workspace.text_documents):
+        for uri in list(self.store):
             self.schedule(uri, 0)
 
     # -- settings ----------------------------------------------------------------------------------------------
@@ -233,6 +316,18 @@ class GeminiLanguageServer(LanguageServer):
             self.log(f"could not read settings: {error}", types.MessageType.Warning)
             return
         self.apply_settings(result[0] if result else None)
+
+
+def redact_diagnostics(diagnostics: list[types.Diagnostic]) -> list[types.Diagnostic]:
+    """Diagnostics as sent to the client: no credential from the document in a message or in `data` (fix edits
+    keep their text: they replace the key with a placeholder and never insert one)."""
+    for d in diagnostics:
+        d.message = redact(d.message)
+        if isinstance(d.data, dict):
+            for key in ("facts", "pointer"):
+                if key in d.data:
+                    d.data[key] = redact_value(d.data[key])
+    return diagnostics
 
 
 def _settings_from_options(options: Any) -> Any:

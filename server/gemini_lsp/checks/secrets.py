@@ -7,7 +7,8 @@ key-shaped runs occur there by chance.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..findings import Edit, Finding, Fix, make_finding
 
@@ -82,3 +83,37 @@ def _is_bytes_value(ctx: CheckContext, node) -> bool:  # type: ignore[no-untyped
         if field is not None:
             return field.kind == "bytes"
     return member.key.value in _BYTES_KEYS
+
+
+def redact(text: str) -> str:
+    """`text` with every credential shape above replaced by asterisks (a finding may quote a key or a value of the
+    document, e.g. an unknown field named like an API key, or a key pasted where the model goes)."""
+    for pattern, _, _ in _PATTERNS:
+        if pattern.search(text):
+            text = pattern.sub(lambda m: m.group(0).replace(m.group("secret"), "*" * len(m.group("secret"))), text)
+    return text
+
+
+def redact_value(value: Any) -> Any:
+    """A JSON-like value with every string redacted."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [redact_value(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(redact_value(v) for v in value)
+    if isinstance(value, dict):
+        return {redact_value(k): redact_value(v) for k, v in value.items()}
+    return value
+
+
+def redact_findings(findings: list[Finding]) -> list[Finding]:
+    """Findings as they may be shown anywhere (editor, CLI, logs): no credential in a message, pointer or data.
+    Fix edits keep their text: they replace a key by a placeholder and never insert one."""
+    out = []
+    for finding in findings:
+        message, pointer, data = redact(finding.message), redact(finding.pointer), redact_value(finding.data)
+        if message != finding.message or pointer != finding.pointer or data != finding.data:
+            finding = replace(finding, message=message, pointer=pointer, data=data)
+        out.append(finding)
+    return out
