@@ -321,11 +321,17 @@ def list_slots(doc: ParsedDocument, schema: RequestSchema | None) -> Iterator[tu
 
 
 def naming_style(doc: ParsedDocument, schema: RequestSchema | None, limit: int = 400) -> Literal["camel", "snake"]:
-    """The file's own key convention: "snake" when most schema keys that have two spellings use snake_case."""
+    """The file's own key convention: "snake" when most schema keys that have two spellings use snake_case.
+    Looks at the first keys of the file only (at most `limit` two-spelling keys among 10 × `limit` keys), so it
+    stays cheap on a file with thousands of turns."""
     camel = snake = 0
     seen = 0
+    visited = 0
     if schema is not None:
         for m, fi, _ in known_keys(doc, schema):
+            visited += 1
+            if visited > 10 * limit:
+                break
             if fi.json_name == fi.proto_name:
                 continue
             if m.key.value == fi.proto_name:
