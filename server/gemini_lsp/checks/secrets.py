@@ -31,6 +31,15 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     ),
     (re.compile(r"(?P<secret>sk-(?:proj-|ant-)?[0-9A-Za-z_\-]{32,})"), "An API secret key", "YOUR_API_KEY"),
 )
+# Literal text each pattern needs: a pattern whose needles are all absent is not run (str.find is far faster
+# than a regex scan over a multi-megabyte request).
+_NEEDLES: tuple[tuple[str, ...], ...] = (
+    ("AIza",),
+    ("ya29.",),
+    ("key=", "apikey=", "access_token="),
+    ("earer",),
+    ("sk-",),
+)
 _BYTES_KEYS = frozenset(
     {"data", "thoughtSignature", "thought_signature", "continuationToken", "continuation_token"}
 )
@@ -45,7 +54,9 @@ def check_secrets(ctx: CheckContext) -> Iterator[Finding]:
     doc = ctx.doc
     text = doc.text
     seen: set[int] = set()
-    for pattern, what, placeholder in _PATTERNS:
+    for (pattern, what, placeholder), needles in zip(_PATTERNS, _NEEDLES):
+        if not any(needle in text for needle in needles):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span("secret")
             if start in seen:
@@ -88,8 +99,8 @@ def _is_bytes_value(ctx: CheckContext, node) -> bool:  # type: ignore[no-untyped
 def redact(text: str) -> str:
     """`text` with every credential shape above replaced by asterisks (a finding may quote a key or a value of the
     document, e.g. an unknown field named like an API key, or a key pasted where the model goes)."""
-    for pattern, _, _ in _PATTERNS:
-        if pattern.search(text):
+    for (pattern, _, _), needles in zip(_PATTERNS, _NEEDLES):
+        if any(needle in text for needle in needles) and pattern.search(text):
             text = pattern.sub(lambda m: m.group(0).replace(m.group("secret"), "*" * len(m.group("secret"))), text)
     return text
 

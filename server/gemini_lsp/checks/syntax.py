@@ -17,7 +17,11 @@ _UNREADABLE = re.compile("[\x00\ud800-\udfff]")
 def check_syntax(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per syntax issue, at the innermost enclosing value's pointer; one for unreadable text."""
     doc = ctx.doc
-    bad = _UNREADABLE.search(doc.text)
+    text = doc.text
+    # an ASCII-only str (known in O(1)) can hold no surrogate: then only NUL needs looking for, with str.find
+    bad = (_UNREADABLE.search(text, text.find("\x00")) if "\x00" in text else None) if text.isascii() else (
+        _UNREADABLE.search(text)
+    )
     if bad is not None:
         what = "a NUL character" if bad.group() == "\x00" else "bytes that are not UTF-8"
         node = doc.node_at_offset(bad.start())
