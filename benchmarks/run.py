@@ -483,6 +483,9 @@ def versions() -> dict[str, str]:
 
 
 async def main_async(args: argparse.Namespace) -> int:
+    if not INCUMBENT_BIN.exists():  # one command on a fresh machine: install the pinned incumbent first
+        print(f"installing the incumbent (npm ci in {HERE}) ...", file=sys.stderr)
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=False)
     if not INCUMBENT_BIN.exists():
         print(f"the incumbent is not installed: run `npm ci` in {HERE}", file=sys.stderr)
         return 2
