@@ -90,24 +90,37 @@ def analyze(
     doc = doc if doc is not None else parse(text)
     context = request_context(doc, path, settings, method=method, model=model)
     catalog = catalog or catalog_module.load_catalog()
-    schema: RequestSchema | None = load_request_schema(context.api, context.api_version, context.method)
+    schema = load_request_schema(context.api, context.api_version, context.method)
+    ctx = check_context(doc, context, schema, catalog, settings, today or catalog_module.today(), len(text))
+    findings = redact_findings(apply_severity_overrides(run_checks(ctx), settings))
+    findings.sort(key=lambda f: (f.start, f.end, f.code))
+    return Analysis(doc, context, findings)
+
+
+def check_context(
+    doc: ParsedDocument,
+    context: RequestContext,
+    schema: RequestSchema | None,
+    catalog: Catalog,
+    settings: Settings,
+    today: date,
+    size: int,
+) -> CheckContext:
+    """What the checks read, for a document whose request context is resolved (shared with `incremental`)."""
     info: ModelInfo | None = catalog.lookup(context.model) if context.model and context.model_kind == "model" else None
-    ctx = CheckContext(
+    return CheckContext(
         doc=doc,
         schema=schema,
         catalog=catalog,
         settings=settings,
         method=context.method,
-        today=today or catalog_module.today(),
+        today=today,
         model=info,
         model_id=context.model,
         model_source=context.model_source,
         model_kind=context.model_kind,
-        too_large=len(text) > settings.max_file_size,
+        too_large=size > settings.max_file_size,
     )
-    findings = redact_findings(apply_severity_overrides(run_checks(ctx), settings))
-    findings.sort(key=lambda f: (f.start, f.end, f.code))
-    return Analysis(doc, context, findings)
 
 
 def apply_severity_overrides(findings: list[Finding], settings: Settings) -> list[Finding]:

@@ -505,8 +505,8 @@ def analyze_incremental(
     """Same result as `analysis.analyze(text, path, settings, catalog=catalog, doc=doc)`, reusing `cache`."""
     from . import catalog as catalog_module
     from . import checks
-    from .analysis import Analysis, analyze, apply_severity_overrides, request_context
-    from .checks import CheckContext, lenient, secrets, structure, syntax
+    from .analysis import Analysis, analyze, apply_severity_overrides, check_context, request_context
+    from .checks import lenient, secrets, structure, syntax
     from .schema import load_request_schema
 
     context = request_context(doc, path, settings)
@@ -520,20 +520,7 @@ def analyze_incremental(
     if cache.key != key or cache.root is not doc.root:
         cache.reset()
         cache.key = key
-    info = catalog.lookup(context.model) if context.model and context.model_kind == "model" else None
-    ctx = CheckContext(
-        doc=doc,
-        schema=schema,
-        catalog=catalog,
-        settings=settings,
-        method=context.method,
-        today=day,
-        model=info,
-        model_id=context.model,
-        model_source=context.model_source,
-        model_kind=context.model_kind,
-        too_large=False,
-    )
+    ctx = check_context(doc, context, schema, catalog, settings, day, len(text))
     findings: list[Finding] = []
     # syntax: GL011, then the parse errors
     if cache.unreadable == _UNKNOWN:
