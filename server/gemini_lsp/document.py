@@ -51,8 +51,10 @@ __all__ = [
     "ParsedDocument",
     "SyntaxIssue",
     "escape_pointer_token",
+    "number_value",
     "parse",
     "split_pointer",
+    "string_value",
 ]
 
 #: Containers nested deeper than this are not built; their contents are skipped and reported once (GL012).
@@ -166,6 +168,21 @@ class LenientForm:
 
     def __repr__(self) -> str:
         return f"<LenientForm {self.kind} {self.start}:{self.end} {self.replacement!r}>"
+
+
+def string_value(node: Node) -> str:
+    """The decoded text of a node of kind "string" (every object key is one), typed as `str`.
+
+    The parser stores a str in `value` for every string node; `Node.value` is typed as any JSON scalar, so
+    this states the invariant for the type checker. It does not check the kind: call it only on string nodes.
+    """
+    return cast(str, node.value)
+
+
+def number_value(node: Node) -> int | float:
+    """The value of a node of kind "number", typed as a number (the parser stores an int or a float for every
+    number node). It does not check the kind: call it only on number nodes."""
+    return cast("int | float", node.value)
 
 
 def escape_pointer_token(key: str) -> str:

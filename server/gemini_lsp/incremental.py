@@ -406,8 +406,8 @@ class AnalysisCache:
 
     def on_splice(self, splice: Splice, new_text: str) -> None:
         start, end, delta = splice.start, splice.end, splice.delta
-        for a in splice.ancestors:
-            self.dirty.add(a)
+        for ancestor in splice.ancestors:
+            self.dirty.add(ancestor)
         # GL011: the first NUL or non-UTF-8 character
         u = self.unreadable
         if _UNREADABLE.search(new_text):
@@ -424,7 +424,7 @@ class AnalysisCache:
                 for f in self.secrets
                 if f.end <= lo or f.start >= old_hi
             ]
-            regions = []
+            regions: list[tuple[int, int]] = []
             for a, b in self.secret_regions:
                 if b <= start:
                     regions.append((a, b))

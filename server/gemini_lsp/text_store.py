@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from types import MemberDescriptorType
 
 from .positions import LineIndex
 
@@ -120,8 +121,10 @@ class TextStore:
         return iter(list(self.documents))
 
 
-_RAW_STARTS = LineIndex.line_starts  # the slot descriptors of the base class: raw storage
-_RAW_ENDS = LineIndex._content_ends  # noqa: SLF001
+# the slot descriptors of the base class: raw storage (read from the class __dict__: the same objects as
+# `LineIndex.line_starts` / `._content_ends`, but type checkers see descriptors, not the instance's lists)
+_RAW_STARTS: MemberDescriptorType = LineIndex.__dict__["line_starts"]
+_RAW_ENDS: MemberDescriptorType = LineIndex.__dict__["_content_ends"]
 
 
 class ShiftedLineIndex(LineIndex):
@@ -133,6 +136,9 @@ class ShiftedLineIndex(LineIndex):
     """
 
     __slots__ = ("_ks", "_ke", "_d")
+    _ks: int
+    _ke: int
+    _d: int
 
     @property  # type: ignore[override]
     def line_starts(self) -> list[int]:

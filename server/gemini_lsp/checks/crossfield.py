@@ -13,8 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..document import Member, Node
-from ..findings import Edit, Finding, Fix, make_finding
+from ..document import Member, Node, string_value
+from ..findings import Edit, Finding, Fix, Severity, make_finding
 
 if TYPE_CHECKING:
     from ..catalog import ModelInfo
@@ -91,7 +91,7 @@ def items(node: Node | None) -> list[Node]:
 
 
 def text_of(node: Node | None) -> str | None:
-    return node.value if node is not None and node.kind == "string" else None
+    return string_value(node) if node is not None and node.kind == "string" else None
 
 
 def number_of(node: Node | None) -> float | int | None:
@@ -102,7 +102,7 @@ def number_of(node: Node | None) -> float | int | None:
         return node.value
     if node.kind == "string":
         try:
-            raw = node.value.strip()
+            raw = string_value(node).strip()
             return int(raw) if raw.lstrip("-").isdigit() else float(raw)
         except ValueError:
             return None
@@ -121,7 +121,7 @@ def member_pointer(ctx: CheckContext, m: Member) -> str:
     if m.value is not None:
         return ctx.doc.pointer_of(m.value)
     base = ctx.doc.pointer_of(m.parent)
-    return f"{base}/{m.key.value.replace('~', '~0').replace('/', '~1')}"
+    return f"{base}/{string_value(m.key).replace('~', '~0').replace('/', '~1')}"
 
 
 def at_key(
@@ -174,7 +174,7 @@ def model_name(ctx: CheckContext) -> str:
     return f"models/{ctx.model.id if ctx.model is not None else ctx.model_id}"
 
 
-def fact_severity(model: ModelInfo, fact_name: str, rule: str, default: str = "error") -> str:
+def fact_severity(model: ModelInfo, fact_name: str, rule: str, default: Severity = "error") -> Severity:
     """Error when the model fact rests on official or SDK evidence, or on a direct reproduction of this rule's
     server message; warning when only third-party sources back it (MODELS.md, DESIGN.md)."""
     if model.evidence(fact_name) in ("official", "sdk"):

@@ -44,6 +44,7 @@ def _batch(ctx: CheckContext, r: Node) -> Iterator[Finding]:
         text = xf.text_of(model_node)
         if text is None:
             continue
+        assert model_node is not None  # `text` is its text
         ref = parse_model_ref(text)
         if expected is None:
             expected = ref.id

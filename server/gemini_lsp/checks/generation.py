@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..document import string_value
 from ..findings import Finding
 from . import crossfield as xf
 
 if TYPE_CHECKING:
+    from ..document import Member
+    from ..findings import Fix
     from . import CheckContext
 
 
@@ -29,13 +32,13 @@ def check_generation(ctx: CheckContext) -> Iterator[Finding]:
         yield from _temperature(ctx, gc)
 
 
-def _requested_modalities(gc) -> tuple[list[str] | None, object]:
+def _requested_modalities(gc) -> tuple[list[str] | None, Member | None]:
     """The requested modalities (upper case), or None when they cannot be read; and the member holding them."""
     m = xf.member(gc, "responseModalities")
     if m is None:
         return list(xf.fact("response-modalities-unsupported")["default"]), None
     values = xf.items(m.value)
-    names = [v.value.upper() for v in values if v.kind == "string"]
+    names = [string_value(v).upper() for v in values if v.kind == "string"]
     if len(names) != len(values):
         return None, m  # enum numbers or junk: the schema check speaks about those
     return (names or list(xf.fact("response-modalities-unsupported")["default"])), m
@@ -57,7 +60,7 @@ def _modalities(ctx: CheckContext, request, gc) -> Iterator[Finding]:
         accepted = "\n".join("* " + ", ".join(c) for c in model.response_modalities)
         message = facts["apiMessage"].format(requested=", ".join(requested), model=model.id, accepted=accepted)
         severity = xf.fact_severity(model, "response_modalities", "response-modalities-unsupported")
-        fixes = ()
+        fixes: tuple[Fix, ...] = ()
         if m is not None and len(model.response_modalities) == 1 and m.value is not None:
             only = ", ".join(f'"{x}"' for x in model.response_modalities[0])
             fixes = (xf.replace_fix(m.value, f"[{only}]", f"Use [{only}]", preferred=True),)
@@ -76,6 +79,7 @@ def _modalities(ctx: CheckContext, request, gc) -> Iterator[Finding]:
             add = "".join(f', "{x}"' for x in missing)
             fixes = (Fix(f"Add {', '.join(missing)}", (Edit(last.end, last.end, add),)),)
     if m is not None:
+        assert m.value is not None  # xf.member() returns only members that have a value
         yield xf.at_node(ctx, "GL320", message, m.value, severity=severity, fixes=fixes)
     else:
         if m is None and severity == "error":
@@ -87,6 +91,7 @@ def _modalities(ctx: CheckContext, request, gc) -> Iterator[Finding]:
 
 def _penalties(ctx: CheckContext, gc) -> Iterator[Finding]:
     model = ctx.model
+    assert model is not None  # check_generation calls this only when the model is known
     if model.feature("penalties") is not False:
         return
     facts = xf.fact("penalty-not-supported")
@@ -108,9 +113,11 @@ def _range_message(template: str, value, high_exclusive: int, low: int = 1) -> s
 
 def _top_k(ctx: CheckContext, gc) -> Iterator[Finding]:
     model = ctx.model
+    assert model is not None  # check_generation calls this only when the model is known
     m = xf.member(gc, "topK")
     if m is None or (model.top_k_min is None and model.top_k_max is None):
         return
+    assert m.value is not None  # xf.member() returns only members that have a value
     number = xf.number_of(m.value)
     if number is None:
         return
@@ -126,9 +133,11 @@ def _top_k(ctx: CheckContext, gc) -> Iterator[Finding]:
 
 def _candidate_count(ctx: CheckContext, gc) -> Iterator[Finding]:
     model = ctx.model
+    assert model is not None  # check_generation calls this only when the model is known
     m = xf.member(gc, "candidateCount")
     if m is None or model.candidate_count_max is None:
         return
+    assert m.value is not None  # xf.member() returns only members that have a value
     number = xf.number_of(m.value)
     if number is None or number <= model.candidate_count_max:
         return
@@ -144,10 +153,12 @@ def _candidate_count(ctx: CheckContext, gc) -> Iterator[Finding]:
 
 def _max_output_tokens(ctx: CheckContext, gc) -> Iterator[Finding]:
     model = ctx.model
+    assert model is not None  # check_generation calls this only when the model is known
     m = xf.member(gc, "maxOutputTokens")
     limit = model.output_token_limit
     if m is None or limit is None:
         return
+    assert m.value is not None  # xf.member() returns only members that have a value
     number = xf.number_of(m.value)
     if number is None or number <= limit:
         return
@@ -172,10 +183,12 @@ def _logprobs(ctx: CheckContext, gc) -> Iterator[Finding]:
 
 def _temperature(ctx: CheckContext, gc) -> Iterator[Finding]:
     model = ctx.model
+    assert model is not None  # check_generation calls this only when the model is known
     recommended = model.recommended_temperature
     m = xf.member(gc, "temperature")
     if m is None or recommended is None:
         return
+    assert m.value is not None  # xf.member() returns only members that have a value
     number = xf.number_of(m.value)
     if number is None or abs(number - recommended) < 1e-9:
         return

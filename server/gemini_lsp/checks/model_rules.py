@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..catalog import parse_generation, parse_model_ref
-from ..findings import Edit, Finding, Fix, make_finding
+from ..document import string_value
+from ..findings import Edit, Finding, Fix, Severity, make_finding
 from . import crossfield as xf
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def _origin(ctx: CheckContext) -> str:
     return "" if ctx.model_source == "body" else " (from the setting geminiLsp.model)"
 
 
-def _capped(ctx: CheckContext, severity: str) -> str:
+def _capped(ctx: CheckContext, severity: Severity) -> Severity:
     """A model named by the setting (not by the file) is reported at most as a warning at the top of the file: the
     file itself is not what needs the change."""
     return "warning" if ctx.model_source != "body" and severity == "error" else severity
@@ -132,7 +133,7 @@ def _method_mismatch(ctx: CheckContext) -> Iterator[Finding]:
     message = (f"models/{model.id} is not supported for {ctx.method}: its supported methods are {listed}. "
                "Call ListModels to see the available models and their supported methods.")
     severity = _capped(ctx, xf.fact_severity(model, "methods", "model-method-mismatch"))
-    yield make_finding("GL304", message, pointer, start, end, severity=severity,  # type: ignore[arg-type]
+    yield make_finding("GL304", message, pointer, start, end, severity=severity,
                        data={"model": model.id, "methods": list(model.methods)})
 
 
@@ -143,7 +144,7 @@ def _vertex_body_model(ctx: CheckContext) -> Iterator[Finding]:
     m = xf.exact_member(r, ("model",))
     if m is None or ctx.method not in ("generateContent", "streamGenerateContent", "countTokens"):
         return
-    ref = parse_model_ref(m.value.value) if m.value is not None and m.value.kind == "string" else None
+    ref = parse_model_ref(string_value(m.value)) if m.value is not None and m.value.kind == "string" else None
     shown = f" (`{ref.id}`)" if ref is not None and ref.id else ""
     yield xf.at_key(
         ctx,

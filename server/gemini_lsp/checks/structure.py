@@ -10,7 +10,7 @@ import difflib
 import re
 from typing import TYPE_CHECKING, Iterator
 
-from ..document import Member, Node
+from ..document import Member, Node, string_value
 from ..findings import Edit, Finding, Fix, make_finding
 from ..schema import FieldInfo, MessageInfo
 from . import values
@@ -112,7 +112,7 @@ class _Walker:
         oneof_seen: dict[str, Member] = {}
         suggested: set[str] = set()
         for member in node.members:
-            key = member.key.value
+            key = string_value(member.key)
             member_pointer = f"{pointer}/{escape_pointer_part(key)}"
             field = msg.field(key)
             if field is None:
@@ -130,7 +130,11 @@ class _Walker:
                 seen[field.json_name] = member
             if field.oneof:
                 other = oneof_seen.get(field.oneof)
-                if other is not None and other.key.value != key and msg.field(other.key.value) is not field:
+                if (
+                    other is not None
+                    and other.key.value != key
+                    and msg.field(string_value(other.key)) is not field
+                ):
                     self.oneof_conflict(other, member, field, msg, pointer)
                 else:
                     oneof_seen.setdefault(field.oneof, member)
@@ -194,7 +198,8 @@ class _Walker:
             assert field.map_value is not None
             for member in node.members:
                 if member.value is not None:
-                    self.value(member.value, field.map_value, f"{pointer}/{escape_pointer_part(member.key.value)}")
+                    member_pointer = f"{pointer}/{escape_pointer_part(string_value(member.key))}"
+                    self.value(member.value, field.map_value, member_pointer)
             return
         if field.repeated:
             if node.kind == "array":
@@ -314,7 +319,7 @@ class _Walker:
 
     def unknown_field(self, member: Member, msg: MessageInfo, pointer: str, member_pointer: str) -> list[str]:
         """Report an unknown key; return the field names it suggests instead."""
-        key = member.key.value
+        key = string_value(member.key)
         where = api_path(pointer)
         message = f"Invalid JSON payload received. Unknown name \"{key}\"" + (f" at '{where}'" if where else "")
         message += ": Cannot find field."
@@ -412,7 +417,7 @@ def _member_pointer(ctx: CheckContext, key_node: Node) -> str:
     if member is None or member.value is None:
         parent = member.parent if member is not None else None
         base = ctx.doc.pointer_of(parent) if parent is not None else ""
-        return f"{base}/{escape_pointer_part(key_node.value)}"
+        return f"{base}/{escape_pointer_part(string_value(key_node))}"
     return ctx.doc.pointer_of(member.value)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
-from ..document import Member, Node
+from ..document import Member, Node, string_value
 from ..findings import Finding
 from . import crossfield as xf
 
 if TYPE_CHECKING:
+    from ..findings import Fix
     from . import CheckContext
 
 
@@ -58,7 +59,7 @@ def _mime_and_schemas(ctx: CheckContext, request: Node, gc: Node) -> Iterator[Fi
     yield from _json_with_function_calling(ctx, request, mime_m, mime)
 
 
-def _has_enum(node: Node | None) -> bool:
+def _has_enum(node: Node | None) -> TypeGuard[Node]:
     return node is not None and node.kind == "object" and xf.exact_member(node, ("enum",)) is not None
 
 
@@ -69,7 +70,7 @@ def _schema_needs_mime(ctx: CheckContext, gc: Node, m: Member, kind: str, mime_m
         compatible += facts["compatible"]["enumOnly"]
     if mime is not None and mime.strip().lower() in compatible:
         return
-    snake = "_" in m.key.value.lstrip("_")
+    snake = "_" in string_value(m.key).lstrip("_")
     mime_key = "response_mime_type" if snake else "responseMimeType"
     wanted = "text/x.enum" if (kind == "schema" and _has_enum(m.value) and _enum_only(m.value)) else "application/json"
     if mime_m is None:
@@ -88,11 +89,13 @@ def _schema_needs_mime(ctx: CheckContext, gc: Node, m: Member, kind: str, mime_m
 
 
 def _enum_only(schema: Node) -> bool:
-    t = xf.text_of(xf.exact_member(schema, ("type",)).value) if xf.exact_member(schema, ("type",)) else None
+    type_m = xf.exact_member(schema, ("type",))
+    t = xf.text_of(type_m.value) if type_m else None
     return t is not None and t.upper() == "STRING"
 
 
 def _mime_value(ctx: CheckContext, mime_m: Member, mime: str) -> Iterator[Finding]:
+    assert mime_m.value is not None  # `mime` is its text
     facts = xf.fact("invalid-response-mime-type")
     allowed = facts["allowed"]
     if mime.strip().lower() in allowed:
@@ -100,7 +103,7 @@ def _mime_value(ctx: CheckContext, mime_m: Member, mime: str) -> Iterator[Findin
     guess = difflib.get_close_matches(mime.lower(), allowed, n=1, cutoff=0.4)
     if not guess:
         guess = [a for a in allowed if mime.lower().split("/")[-1] in a]
-    fixes = ()
+    fixes: tuple[Fix, ...] = ()
     if guess and mime_m.value is not None:
         fixes = (xf.replace_fix(mime_m.value, xf.quoted(mime_m.value, guess[0]), f'Use "{guess[0]}"', preferred=True),)
     severity = "error" if ctx.settings.api == "gemini" else "warning"
@@ -121,6 +124,7 @@ def _json_with_function_calling(ctx: CheckContext, request: Node, mime_m: Member
         return
     if mime_m is None or mime is None or mime.strip().lower() != "application/json" or not _declares_functions(request):
         return
+    assert mime_m.value is not None  # `mime` is its text
     yield xf.at_node(ctx, "GL333", xf.fact("json-output-with-function-calling")["apiMessage"]
                      + f" on models/{model.id} (Gemini 3 models accept the combination). Drop `responseMimeType` or "
                      "the function declarations.", mime_m.value,
@@ -152,7 +156,7 @@ def _api_schema_path(ctx: CheckContext, node: Node) -> str:
     while current is not None and current.parent is not None:
         parent = current.parent
         if current.member is not None:
-            key = current.member.key.value
+            key = string_value(current.member.key)
             if parent.member is not None and parent.member.key.value == "properties":
                 parts.append(f"[{key}]")
             else:
@@ -215,7 +219,7 @@ def _walk_json_schema(ctx: CheckContext, node: Node, path: list[str]) -> Iterato
             continue
         if any(m.key.value == "$ref" for m in current.members):
             for m in current.members:
-                key = m.key.value
+                key = string_value(m.key)
                 if key.startswith("$"):
                     continue
                 shown = ".".join(where) or "the top level"
@@ -223,13 +227,13 @@ def _walk_json_schema(ctx: CheckContext, node: Node, path: list[str]) -> Iterato
                                 + f" (`{key}` sits beside `$ref`).", m,
                                 severity="warning" if key in soft else "error")
         for m in current.members:
-            key = m.key.value
+            key = string_value(m.key)
             if m.value is None:
                 continue
             if key in _SUBSCHEMA_MAPS and m.value.kind == "object":
                 for sub in m.value.members:
                     if sub.value is not None:
-                        stack.append((sub.value, where + [key, sub.key.value]))
+                        stack.append((sub.value, where + [key, string_value(sub.key)]))
             elif key in _SUBSCHEMA_LISTS and m.value.kind == "array":
                 for i, sub_node in enumerate(m.value.items):
                     stack.append((sub_node, where + [key, str(i)]))

@@ -9,6 +9,7 @@ from ..findings import Finding
 from . import crossfield as xf
 
 if TYPE_CHECKING:
+    from ..findings import Fix
     from . import CheckContext
 
 
@@ -61,8 +62,9 @@ def _check_config(ctx: CheckContext, tc_member) -> Iterator[Finding]:
                             + f" ({name} takes `thinkingBudget`; `thinkingLevel` is for Gemini 3 and later.)", level_m,
                             severity=xf.fact_severity(model, "thinking.level_accepted", "thinking-level-not-supported"))
         elif thinking.accepts_level(level) is False:
+            assert level_m.value is not None  # xf.member() returns only members that have a value
             ok = [lv for lv in (thinking.levels_accepted or ()) if lv != level.upper()]
-            fixes = ()
+            fixes: tuple[Fix, ...] = ()
             target = thinking.default_level if thinking.default_level and thinking.default_level != level.upper() else (ok[0] if ok else None)
             if target and level_m.value is not None:
                 fixes = (xf.replace_fix(level_m.value, xf.quoted(level_m.value, target), f"Use '{target}'", safe=False),)
@@ -77,7 +79,9 @@ def _check_config(ctx: CheckContext, tc_member) -> Iterator[Finding]:
 
 def _budget(ctx: CheckContext, budget_m, budget: int, name: str) -> Iterator[Finding]:
     model = ctx.model
+    assert model is not None  # _check_config calls this only for a model with thinking facts
     thinking = model.thinking
+    assert thinking is not None
     facts = xf.fact("thinking-budget-invalid")
     if budget == 0:
         message = facts["apiMessageZero"] + f" ({name} cannot turn thinking off.)"
@@ -104,7 +108,7 @@ def _budget(ctx: CheckContext, budget_m, budget: int, name: str) -> Iterator[Fin
         too_high = high is not None and budget > high
         fact_name = "thinking.budget_max" if too_high else "thinking.budget_min"
         suggest = high if too_high else low
-    fixes = ()
+    fixes: tuple[Fix, ...] = ()
     if suggest is not None and budget_m.value is not None and budget_m.value.kind == "number":
         fixes = (xf.replace_fix(budget_m.value, str(suggest), f"Use {suggest}", safe=False),)
     yield xf.at_node(ctx, "GL311", message, budget_m.value, fixes=fixes,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..document import Member, Node
+from ..document import Member, Node, string_value
 from ..findings import Edit, Finding, Fix
 from . import crossfield as xf
 
@@ -36,7 +36,7 @@ def _declared_names(tools: list[Node]) -> dict[str, Node] | None:
             found = True
             name = xf.value(decl, "name")
             if name is not None and name.kind == "string":
-                names.setdefault(name.value, name)
+                names.setdefault(string_value(name), name)
     return names if found else None
 
 
@@ -60,6 +60,7 @@ def _builtin_with_functions(ctx: CheckContext, holder: Node, tools: list[Node], 
         return
     facts = xf.fact("builtin-tools-with-functions")
     tools_node = xf.value(holder, "tools")
+    assert tools_node is not None  # `tools` are its items, and they hold the built-in tools
     names = ", ".join(f"`{m.key.value}`" for m in builtins)
     allowed = model.feature("builtin_with_functions")
     if allowed is False:
@@ -86,7 +87,7 @@ def _search_retrieval(ctx: CheckContext, tools: list[Node]) -> Iterator[Finding]
         m = xf.member(tool, "googleSearchRetrieval")
         if m is None or m.value is None:
             continue
-        new_key = "google_search" if "_" in m.key.value else "googleSearch"
+        new_key = "google_search" if "_" in string_value(m.key) else "googleSearch"
         q = m.key.quote or '"'
         fix = Fix(f"Use {new_key}", (Edit(m.key.start, m.value.end, f"{q}{new_key}{q}: {{}}"),), safe=False, preferred=True)
         yield xf.at_key(ctx, "GL341", xf.fact("google-search-retrieval-unsupported")["apiMessage"]

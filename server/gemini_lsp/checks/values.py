@@ -8,7 +8,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..document import Member, Node
+from ..document import Member, Node, number_value, string_value
 from ..findings import Edit, Fix
 from ..schema import FieldInfo, MessageInfo
 
@@ -52,7 +52,7 @@ def check_enum(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> N
     enum = schema.enum(field.type_name or "")
     text = walker.ctx.doc.text
     if node.kind == "string":
-        name = node.value
+        name = string_value(node)
         value = enum.value(name)
         if value is not None:
             if value.deprecated:
@@ -90,7 +90,7 @@ def check_enum(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> N
         return
     if node.kind == "number":
         raw = text[node.start : node.end]
-        number = node.value
+        number = number_value(node)
         if isinstance(number, float) and not number.is_integer():
             walker.wrong_type(node, field, pointer, "an enum name")
             return
@@ -136,7 +136,7 @@ def check_number(walker: _Walker, node: Node, field: FieldInfo, pointer: str) ->
     integer = kind in _INT_LIMITS
     text = walker.ctx.doc.text
     if node.kind == "string":
-        raw = node.value.strip()
+        raw = string_value(node).strip()
         if not integer and raw in _FLOAT_WORDS:
             return
         if not _NUMERIC_STRING.fullmatch(raw):
@@ -161,7 +161,7 @@ def check_number(walker: _Walker, node: Node, field: FieldInfo, pointer: str) ->
                 fixes=(Fix("Write it as a number", (Edit(node.start, node.end, raw),)),),
             )
     elif node.kind == "number":
-        number = node.value
+        number = number_value(node)
     else:
         walker.wrong_type(node, field, pointer, "a number")
         return
@@ -245,7 +245,7 @@ def _fmt(number: float | int | None) -> str:
 
 
 def check_string(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> None:
-    value: str = node.value
+    value = string_value(node)
     if field.max_length is not None and len(value) > field.max_length:
         walker.add(
             "GL110",
@@ -290,7 +290,7 @@ def _is_base64(value: str) -> bool:
 
 
 def check_bytes(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> None:
-    value: str = node.value
+    value = string_value(node)
     if _is_base64(value):
         return
     compact = _WHITESPACE.sub("", value)
@@ -314,7 +314,7 @@ def check_bytes(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> 
 
 
 def check_time(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> None:
-    value: str = node.value
+    value = string_value(node)
     if field.kind == "duration":
         if not _DURATION.fullmatch(value):
             walker.add(
@@ -427,7 +427,7 @@ def check_message_rules(
         walker.add(
             "GL104",
             message + f" `{json_name}` needs at least one item.",
-            f"{pointer}/{escape_pointer_part(member.key.value)}",
+            f"{pointer}/{escape_pointer_part(string_value(member.key))}",
             value,
             severity=(entry or {}).get("severity"),
         )
@@ -449,7 +449,7 @@ def _check_content(walker: _Walker, node: Node, msg: MessageInfo, pointer: str, 
     role_member = seen.get("role")
     role = ""
     if role_member is not None and role_member.value is not None and role_member.value.kind == "string":
-        role = role_member.value.value
+        role = string_value(role_member.value)
         if role.casefold() not in facts.accepted_roles:
             replacement = facts.role_replacements.get(role.casefold())
             hint = ""
@@ -528,12 +528,12 @@ def _check_schema_enum(walker: _Walker, pointer: str, seen: dict[str, Member]) -
     if enum_member is None or type_member is None or type_member.value is None:
         return
     type_value = type_member.value
-    if type_value.kind != "string" or type_value.value.casefold() == "string":
+    if type_value.kind != "string" or string_value(type_value).casefold() == "string":
         return
     walker.add(
         "GL114",
         f"GenerateContentRequest.{_api_path(pointer + '/enum')}: only allowed for STRING type "
-        f"(this schema has type `{_short(type_value.value)}`). Use type STRING with string values.",
+        f"(this schema has type `{_short(string_value(type_value))}`). Use type STRING with string values.",
         pointer + "/enum",
         enum_member.key,
     )
