@@ -14,9 +14,11 @@ import difflib
 import fnmatch
 import functools
 import json
+import logging
+import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -35,9 +37,12 @@ __all__ = [
     "ModelRef",
     "ShutdownAlternative",
     "ThinkingInfo",
+    "apply_refresh",
+    "default_refresh_cache_path",
     "load_catalog",
     "parse_generation",
     "parse_model_ref",
+    "read_refresh_cache",
     "today",
 ]
 
@@ -576,8 +581,160 @@ def _default_catalog() -> Catalog:
     return Catalog.from_data(json.loads(_default_text()))
 
 
-def load_catalog(path: str | Path | None = None) -> Catalog:
-    """The catalogue shipped with the package (cached), or the one in ``path`` (read each call)."""
-    if path is None:
-        return _default_catalog()
-    return Catalog.from_data(json.loads(Path(path).read_text(encoding="utf-8")))
+def load_catalog(path: str | Path | None = None, refreshed: str | Path | None = None) -> Catalog:
+    """The catalogue shipped with the package (cached), or the one in ``path`` (read each call).
+
+    With ``refreshed`` (the cache file that ``gemini-lsp models refresh`` writes), the facts it holds are applied
+    on top (:func:`apply_refresh`); a missing or corrupt cache file is ignored with one log line. Nothing here
+    opens a network connection: the cache is only ever written by the explicit CLI command."""
+    base = _default_catalog() if path is None else Catalog.from_data(
+        json.loads(Path(path).read_text(encoding="utf-8")))
+    if refreshed is None:
+        return base
+    data = read_refresh_cache(refreshed)
+    if data is None:
+        return base
+    try:
+        return apply_refresh(base, data)
+    except CatalogError as error:
+        _log.warning("refreshed model list %s is not usable (%s); using the shipped catalogue", refreshed, error)
+        return base
+
+
+# --------------------------------------------------------------------------------------------- live refresh
+
+_log = logging.getLogger("gemini_lsp")
+
+REFRESH_SOURCE = "models.list"
+"""The ``source`` a cache file written by ``gemini-lsp models refresh`` carries."""
+
+
+def default_refresh_cache_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Where ``gemini-lsp models refresh`` writes and the catalogue reads the refreshed model list:
+    ``$XDG_CACHE_HOME/gemini-lsp/models.json``, else ``~/.cache/gemini-lsp/models.json``."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "gemini-lsp" / "models.json"
+
+
+def read_refresh_cache(path: str | Path) -> Mapping[str, Any] | None:
+    """The parsed cache file, or None (with one log line) when it is missing, unreadable or not a cache."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        _log.warning("no refreshed model list at %s (run `gemini-lsp models refresh`); using the shipped catalogue",
+                     path)
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        _log.warning("cannot read the refreshed model list %s (%s); using the shipped catalogue", path, reason)
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        _log.warning("refreshed model list %s is not valid JSON; using the shipped catalogue", path)
+        return None
+    if not isinstance(data, Mapping) or not isinstance(data.get("models"), Mapping):
+        _log.warning("refreshed model list %s has no 'models' object; using the shipped catalogue", path)
+        return None
+    return data
+
+
+def _positive_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def _refresh_day(value: Any) -> str | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def _refreshed_facts(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts of one cache entry that the catalogue uses, each only when the API gave a usable value."""
+    facts: dict[str, Any] = {}
+    methods = raw.get("supportedGenerationMethods")
+    if isinstance(methods, list) and all(isinstance(m, str) for m in methods):
+        facts["methods"] = tuple(methods)
+    # models.list's `topK` is the model's *default* top_k (model.proto), not the largest it accepts: it is kept as
+    # information (extra["models_list"]) and never used as a limit, which could flag valid values.
+    for key, fact in (("inputTokenLimit", "input_token_limit"), ("outputTokenLimit", "output_token_limit")):
+        number = _positive_int(raw.get(key))
+        if number is not None:
+            facts[fact] = number
+    if isinstance(raw.get("thinking"), bool):
+        facts["thinking.supported"] = raw["thinking"]
+    return facts
+
+
+def _refreshed_model(model: ModelInfo, facts: Mapping[str, Any], raw: Mapping[str, Any], source: str,
+                     tiers: Mapping[str, str]) -> ModelInfo:
+    sources = dict(model.sources)
+    for fact in facts:
+        sources[fact] = (source,)          # the refreshed value replaces the recorded one, and its sources
+    thinking = model.thinking
+    if "thinking.supported" in facts:
+        thinking = replace(thinking or ThinkingInfo(), supported=facts["thinking.supported"])
+    extra = dict(model.extra)
+    extra["models_list"] = {k: raw.get(k) for k in ("temperature", "maxTemperature", "topP", "topK", "fetched")
+                            if raw.get(k) is not None}
+    return replace(
+        model,
+        methods=facts.get("methods", model.methods),
+        input_token_limit=facts.get("input_token_limit", model.input_token_limit),
+        output_token_limit=facts.get("output_token_limit", model.output_token_limit),
+        thinking=thinking,
+        extra=MappingProxyType(extra),
+        sources=MappingProxyType(sources),
+        source_tiers=tiers,
+    )
+
+
+def apply_refresh(catalog: Catalog, cache_data: Mapping[str, Any]) -> Catalog:
+    """A new catalogue: ``catalog`` with the facts of a refreshed model list (the cache file of
+    ``gemini-lsp models refresh``, parsed) applied.
+
+    For a model in both, the live input/output token limits, supported methods and thinking support replace the
+    recorded ones, where the API gives them; status, dates and everything else stay.
+    An ID only the live list has is added as a "current" model with those facts. Alias IDs of the catalogue are
+    left alone. Each applied fact is backed by the source ``models.list (refreshed <date>)``, an official one."""
+    models_raw = cache_data.get("models") if isinstance(cache_data, Mapping) else None
+    if not isinstance(models_raw, Mapping):
+        raise CatalogError("a refreshed model list needs a 'models' object")
+    top_day = _refresh_day(cache_data.get("fetched"))
+    tiers = dict(catalog.source_tiers)
+    models: dict[str, ModelInfo] = {m.id: m for m in catalog.models()}
+    pending: list[tuple[str, Mapping[str, Any], dict[str, Any], str]] = []
+    for raw_id, raw in models_raw.items():
+        if not isinstance(raw_id, str) or not isinstance(raw, Mapping):
+            continue
+        mid = raw_id.removeprefix("models/")
+        if not mid or "/" in mid:
+            continue
+        day = _refresh_day(raw.get("fetched")) or top_day
+        source = f"{REFRESH_SOURCE} (refreshed {day})" if day else f"{REFRESH_SOURCE} (refreshed)"
+        tiers[source] = "official"
+        pending.append((mid, raw, _refreshed_facts(raw), source))
+    tiers_view = MappingProxyType(tiers)
+    for mid, raw, facts, source in pending:
+        known = models.get(mid)
+        if known is None:
+            if mid in catalog.aliases:
+                continue
+            methods = facts.get("methods") or ()
+            category = "embedding" if "embedContent" in methods and "generateContent" not in methods else "text"
+            display = raw.get("displayName")
+            known = ModelInfo(id=mid, display_name=display if isinstance(display, str) and display else mid,
+                              category=category, status="current",
+                              notes="Not in the shipped catalogue; listed by the API's models.list.")
+        models[mid] = _refreshed_model(known, facts, raw, source, tiers_view)
+    return Catalog(models.values(), catalog.aliases, catalog._patterns, tiers_view,
+                   catalog.collected, catalog.version)

@@ -1,4 +1,5 @@
-"""Command line: `gemini-lsp check PATH...` (a linter for CI) and `gemini-lsp serve` (the language server)."""
+"""Command line: `gemini-lsp check PATH...` (a linter for CI), `gemini-lsp serve` (the language server) and
+`gemini-lsp models refresh` (the opt-in live model list; the only command that uses the network)."""
 
 from __future__ import annotations
 
@@ -27,13 +28,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "check":
         return run_check(args)
+    if args.command == "models":
+        if args.models_command == "refresh":
+            from .models_refresh import run_refresh
+
+            return run_refresh(args.base_url, args.cache)
+        args.models_parser.print_help()
+        return EXIT_USAGE
     parser.print_help()
     return EXIT_USAGE
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="gemini-lsp", description="Language server and linter for Gemini API request files (*.gemini.json)."
+        prog="gemini-lsp", description="Language server and linter for Gemini API request files (*.gemini.json).",
+        epilog="`gemini-lsp models refresh` (with GEMINI_API_KEY set) stores the live model list locally; "
+        "`check --use-refreshed-models` and the setting geminiLsp.models.allowRefresh use it. Nothing else "
+        "opens a network connection. See docs/models-refresh.md.",
     )
     parser.add_argument("--version", action="version", version=f"gemini-lsp {__version__}")
     parser.add_argument("--stdio", action="store_true", help=argparse.SUPPRESS)
@@ -48,6 +59,23 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--model", default=None, help="model to check against when the body names none")
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument("--max-file-size", type=int, default=None, help="bytes; above it only syntax and secrets")
+    check.add_argument("--use-refreshed-models", action="store_true",
+                       help="apply the model list stored by `gemini-lsp models refresh` to the catalogue")
+    models = sub.add_parser("models", help="the model catalogue: `models refresh` fetches the live model list")
+    models_sub = models.add_subparsers(dest="models_command")
+    models.set_defaults(models_parser=models)
+    refresh = models_sub.add_parser(
+        "refresh", help="fetch the live model list (models.list) with GEMINI_API_KEY and store it locally",
+        description="Read every page of GET {base}/v1beta/models with the key in the environment variable "
+        "GEMINI_API_KEY (sent in the x-goog-api-key header; never printed or stored) and write the models' limits "
+        "to a local cache file. It is used only where allowed: `check --use-refreshed-models`, the setting "
+        "geminiLsp.models.allowRefresh. This is the only command that opens a network connection.",
+    )
+    refresh.add_argument("--base-url", default=None, metavar="URL",
+                         help="API base URL (default: https://generativelanguage.googleapis.com)")
+    refresh.add_argument("--cache", default=None, metavar="PATH",
+                         help="cache file to write (default: $XDG_CACHE_HOME/gemini-lsp/models.json, "
+                         "else ~/.cache/gemini-lsp/models.json)")
     return parser
 
 
@@ -90,7 +118,12 @@ def run_check(args: argparse.Namespace) -> int:
     files, problems = collect_files(args.paths)
     for problem in problems:
         print(f"gemini-lsp: {problem}", file=sys.stderr)
-    catalog = load_catalog()
+    if args.use_refreshed_models:
+        from .catalog import default_refresh_cache_path
+
+        catalog = load_catalog(refreshed=default_refresh_cache_path())
+    else:
+        catalog = load_catalog()
     results: list[tuple[Path, str, list[Finding], LineIndex]] = []
     unreadable = bool(problems)
     for path in files:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -16,7 +16,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from . import __version__
 from .analysis import Analysis, RequestContext, analyze, request_context
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog, default_refresh_cache_path, load_catalog
 from .document import ParsedDocument, parse
 from .checks.secrets import redact, redact_value
 from .features.diagnostics import to_diagnostics
@@ -159,25 +159,30 @@ class GeminiProtocol(LanguageServerProtocol):
     whole text on every incremental change (O(size) per keystroke), the store applies the change in place.
     """
 
+    @property
+    def gemini(self) -> GeminiLanguageServer:
+        """The server this protocol serves (pygls types it as its base class)."""
+        return cast("GeminiLanguageServer", self._server)
+
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):  # type: ignore[no-untyped-def]
         document = params.text_document
-        self._server.store.open(document.uri, document.text, document.version, document.language_id)
-        self._server.states.pop(document.uri, None)  # a re-open (even at the same version) starts afresh
-        self._server.caches.pop(document.uri, None)
+        self.gemini.store.open(document.uri, document.text, document.version, document.language_id)
+        self.gemini.states.pop(document.uri, None)  # a re-open (even at the same version) starts afresh
+        self.gemini.caches.pop(document.uri, None)
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):  # type: ignore[no-untyped-def]
         document = params.text_document
-        self._server.store.change(document.uri, document.version, params.content_changes)
+        self.gemini.store.change(document.uri, document.version, params.content_changes)
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):  # type: ignore[no-untyped-def]
-        self._server.store.close(params.text_document.uri)
+        self.gemini.store.close(params.text_document.uri)
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
@@ -185,7 +190,7 @@ class GeminiProtocol(LanguageServerProtocol):
     def lsp_initialize(self, params: types.InitializeParams):  # type: ignore[no-untyped-def]
         if params.capabilities.general is not None:
             params.capabilities.general.position_encodings = None
-        server = self._server
+        server = self.gemini
         server.client = ClientFeatures.from_capabilities(params.capabilities)
         server.initialization_options = params.initialization_options
         return (yield from super().lsp_initialize(params))
@@ -199,6 +204,7 @@ class GeminiLanguageServer(LanguageServer):
         self.initialization_options: Any = None
         self.settings = Settings()
         self.catalog = load_catalog()
+        self.catalog_refresh_key: tuple[str, float, int] | None = None  # the cache file applied: path, mtime, size
         self.states: dict[str, DocumentState] = {}
         self.store = TextStore()
         self.caches: dict[str, AnalysisCache] = {}
@@ -300,10 +306,31 @@ class GeminiLanguageServer(LanguageServer):
             if problem not in self.reported_setting_problems:
                 self.reported_setting_problems.add(problem)
                 self.log(problem, types.MessageType.Warning)
-        if settings != self.settings:
+        catalog_changed = self.update_catalog(settings)
+        if settings != self.settings or catalog_changed:
             self.settings = settings
             self.settings_generation += 1
             self.revalidate_all()
+
+    def update_catalog(self, settings: Settings) -> bool:
+        """Apply the refreshed model list (written by `gemini-lsp models refresh`) only while
+        `geminiLsp.models.allowRefresh` is true; re-load when the setting or the cache file changes. The server
+        never fetches anything itself. Returns whether the catalogue changed."""
+        if not settings.allow_model_refresh:
+            if self.catalog_refresh_key is None:
+                return False
+            self.catalog, self.catalog_refresh_key = load_catalog(), None
+            return True
+        path = default_refresh_cache_path()
+        try:
+            stat = path.stat()
+            key = (str(path), stat.st_mtime, stat.st_size)
+        except OSError:
+            key = (str(path), -1.0, -1)
+        if key == self.catalog_refresh_key:
+            return False
+        self.catalog, self.catalog_refresh_key = load_catalog(refreshed=path), key
+        return True
 
     async def pull_settings(self) -> None:
         if not self.client.configuration:

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from types import MemberDescriptorType
+from typing import Any, Sequence
 
 from .positions import LineIndex
 
@@ -102,7 +103,7 @@ class TextStore:
         self.documents[uri] = document
         return document
 
-    def change(self, uri: str, version: int | None, changes: list) -> StoredDocument | None:  # type: ignore[type-arg]
+    def change(self, uri: str, version: int | None, changes: Sequence[Any]) -> StoredDocument | None:
         document = self.documents.get(uri)
         if document is None:
             return None
