@@ -14,7 +14,6 @@ import random
 import signal
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Iterator
 
 import attrs
@@ -137,9 +136,7 @@ def check_everything(text: str, feature_offsets: int | None = 40) -> None:
             assert_lsp_ranges_inside(
                 hover(doc, offset, schema=SCHEMA, catalog=CATALOG, index=index, support=HoverSupport(markdown=True)),
                 text, index)
-            line, character = index.position(offset)
-            here = types.Range(start=types.Position(line=line, character=character),
-                               end=types.Position(line=line, character=character))
+            line, _ = index.position(offset)
             actions = code_actions(
                 uri="file:///fuzz.gemini.json", version=1, doc=doc, index=index, schema=SCHEMA,
                 context=types.CodeActionContext(diagnostics=[d for d in diagnostics if d.range.start.line <= line]),
