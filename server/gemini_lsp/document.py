@@ -706,7 +706,7 @@ class _Parser:
                         state = S_OBJ_KEY  # the missing comma went with the missing closer
                         continue
                 if not top_is_obj and (c == '"' or c == "'") and _is_key_like(text, pos):
-                    target = self._owner_object(stack)
+                    target = self._owner(stack, "object")
                     if target >= 0:
                         last_end = self._close_unclosed(stack, open_indent, member_indent, target, last_end, None)
                         top = stack[-1]
@@ -838,7 +838,7 @@ class _Parser:
                         continue
                 if c == "{" or c == "[":
                     # a value where a key is expected: most likely an unclosed object inside an array
-                    target = self._owner_array(stack)
+                    target = self._owner(stack, "array")
                     if target >= 0 and last_comma >= 0:
                         last_end = self._close_unclosed(stack, open_indent, member_indent, target, last_end, None)
                         top = stack[-1]
@@ -933,7 +933,7 @@ class _Parser:
 
             if state == S_ARR_VALUE and (c == '"' or c == "'") and _is_key_like(text, pos):
                 # `"key":` where an item is expected: the array (and what it holds) lost its ']'
-                target = self._owner_object(stack)
+                target = self._owner(stack, "object")
                 if target >= 0:
                     last_end = self._close_unclosed(stack, open_indent, member_indent, target, last_end, None)
                     top = stack[-1]
@@ -1284,16 +1284,10 @@ class _Parser:
         return -1
 
     @staticmethod
-    def _owner_object(stack: list[Node]) -> int:
+    def _owner(stack: list[Node], kind: str) -> int:
+        """Index of the nearest container of `kind` enclosing the innermost one, or -1."""
         for i in range(len(stack) - 2, -1, -1):
-            if stack[i].kind == "object":
-                return i
-        return -1
-
-    @staticmethod
-    def _owner_array(stack: list[Node]) -> int:
-        for i in range(len(stack) - 2, -1, -1):
-            if stack[i].kind == "array":
+            if stack[i].kind == kind:
                 return i
         return -1
 
