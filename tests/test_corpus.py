@@ -66,3 +66,16 @@ def test_invalid_sample_reports_its_findings(name):
             assert (expected["code"], expected["pointer"]) in found, (expected, sorted(found))
         else:  # a rule without an assigned code yet: something must be reported there
             assert expected["pointer"] in found_pointers, (expected, sorted(found))
+
+
+ACCEPTED = CORPUS.parent / "accepted"
+ACCEPTED_MANIFEST = {k: v for k, v in _manifest(ACCEPTED).items() if not k.startswith("$")}
+
+
+@pytest.mark.parametrize("name", sorted(ACCEPTED_MANIFEST))
+def test_accepted_request_raises_nothing(name):
+    """Requests a false-alarm hunt found in Google's docs and samples: no error, no unexpected warning."""
+    entry = ACCEPTED_MANIFEST[name]
+    analysis = _analyze(ACCEPTED, name, entry)
+    serious = [(f.code, f.pointer) for f in analysis.findings if f.severity in ("error", "warning")]
+    assert [code for code, _ in serious] == entry.get("warnings", [])

@@ -51,6 +51,9 @@ def _modalities(ctx: CheckContext, request, gc) -> Iterator[Finding]:
     requested, m = _requested_modalities(gc)
     if requested is None:
         return
+    if m is None and model.response_modalities is None:
+        # an image model asked nothing: Google's own image-generation samples omit responseModalities and succeed
+        return
     facts = xf.fact("response-modalities-unsupported")
     req_set = frozenset(requested)
     if model.response_modalities is not None:

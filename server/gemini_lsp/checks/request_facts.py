@@ -25,6 +25,18 @@ class RequestFacts:
         """The entries saying that `message.field` must not be an empty list (each may be limited to places)."""
         return [e for e in self.raw["nonEmptyLists"] if e["message"] == message and e["field"] == field]
 
+    @property
+    def part_data_extra(self) -> tuple[str, ...]:
+        """Part fields that carry a part's content besides the proto's `data` oneof (e.g. `toolCall`)."""
+        return tuple(self.raw.get("partDataExtra", {}).get("fields", ()))
+
+    def required_relaxation(self, message: str, field: str) -> dict[str, Any] | None:
+        """How a REQUIRED field is relaxed where the API is shown to accept its absence (`requiredRelaxed`)."""
+        for entry in self.raw.get("requiredRelaxed", ()):
+            if entry["message"] == message and entry["field"] == field:
+                return dict(entry)
+        return None
+
     def vocabulary_hint(self, message: str, key: str, top_level: bool) -> tuple[str | None, str | None, str | None]:
         """(hint, suggested key, move-to pointer) for a key from another vocabulary, else Nones."""
         vocabulary = self.raw["vocabulary"]

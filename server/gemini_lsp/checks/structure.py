@@ -170,6 +170,10 @@ class _Walker:
             field = msg.field(name)
             if field is not None and {field.json_name, field.proto_name} & suggested:
                 continue  # the misspelt key's finding already says "did you mean"
+            relaxed = self.facts.required_relaxation(short_name(msg.name), name)
+            present = {m.key.value for m in node.members}
+            if relaxed is not None and present & set(relaxed.get("unlessPresent", ())):
+                continue
             spelled = field.json_name if field else name
             anchor = node.member.key if node.member is not None else node
             end = anchor.end if anchor is not node else node.start + 1
@@ -183,6 +187,7 @@ class _Walker:
                     pointer,
                     anchor.start,
                     end,
+                    severity=(relaxed or {}).get("severity"),
                     data={"member": spelled},
                 )
             )

@@ -297,11 +297,12 @@ def check_bytes(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> 
     if compact != value and _BASE64.fullmatch(compact) and len(compact.rstrip("=")) % 4 != 1:
         walker.add(
             "GL110",
-            f"`{field.json_name}` is base64 with spaces or line breaks in it; the API's decoder may reject them. "
-            "Remove the white space.",
+            f"`{field.json_name}` is base64 with spaces or line breaks in it (e.g. from `base64` without `-w0`). "
+            "The API accepts it (google-gemini/cookbook Audio_REST sends wrapped base64 and gets 200), but "
+            "strict decoders do not; remove the white space.",
             pointer,
             node,
-            severity="warning",
+            severity="hint",
         )
         return
     walker.add(
@@ -498,6 +499,8 @@ def _check_content(walker: _Walker, node: Node, msg: MessageInfo, pointer: str, 
 
 def _check_part(walker: _Walker, node: Node, msg: MessageInfo, pointer: str, seen: dict[str, Member]) -> None:
     data_names = msg.oneofs.get("data") or tuple(n for n in _PART_DATA if msg.field(n) is not None)
+    # server-side tool invocations replayed in history are parts of their own (FACTS §2.3; tool-combination docs)
+    data_names = tuple(data_names) + tuple(n for n in walker.facts.part_data_extra if msg.field(n) is not None)
     if any(name in seen for name in data_names) or not node.complete:
         return
     expected = ", ".join(f"`{n}`" for n in data_names)
