@@ -274,3 +274,21 @@ def test_large_file_limit_keeps_syntax_and_secrets():
 def test_binary_and_nul_input_do_not_crash():
     for text in ["\x00\x00\x00", "\ufeff{}", "\udcff", "{" * 5000, "[" * 100_000, ""]:
         check(text)
+
+
+def test_no_schema_or_model_finding_cascades_from_a_broken_value():
+    text = (
+        '{"contents": [{"parts": [{"text": "x"}]}],\n'
+        ' "generationConfig": {"responseMimeType": "application/json,\n'
+        '   "responseSchema": {"type": "OBJECT"}}}\n'
+    )
+    analysis = check(text, model="gemini-3.8-flash")
+    assert {f.code for f in analysis.findings if f.severity == "error"} <= {"GL002", "GL003", "GL004", "GL010"}
+    # the same document with the quote typed: the value is checked again
+    fixed = text.replace("application/json,", 'application/json",')
+    assert errors(check(fixed, model="gemini-3.8-flash")) == []
+
+
+def test_missing_comma_does_not_hide_the_schema_findings_around_it():
+    analysis = check('{"contents": [{"parts": [{"text": "x"}]}], "generationConfg": {} "safetySettings": []}')
+    assert {"GL003", "GL101"} <= {f.code for f in analysis.findings}

@@ -576,7 +576,7 @@ def analyze_incremental(
     findings.extend(cache.cross)
     cache.dirty.clear()
     cache.root = doc.root
-    result = secrets.redact_findings(apply_severity_overrides(checks._cap(findings), settings))  # noqa: SLF001
+    result = secrets.redact_findings(apply_severity_overrides(checks.finish(findings), settings))
     result.sort(key=lambda f: (f.start, f.end, f.code))
     return Analysis(doc, context, result)
 

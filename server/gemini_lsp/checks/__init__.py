@@ -89,7 +89,42 @@ def run_checks(ctx: CheckContext) -> list[Finding]:
         return _cap(findings)
     for check in _schema_checks():
         findings.extend(check(ctx))
-    return _cap(findings)
+    return finish(findings)
+
+
+_SYNTAX_CODES = frozenset(f"GL{n:03d}" for n in range(1, 11))
+# syntax errors that leave the value they sit in broken (not a missing comma between two intact members, nor text
+# after the end of the document)
+_BREAKING_CODES = _SYNTAX_CODES - {"GL003", "GL008", "GL009"}
+
+
+def _is_cascade(pointer: str, broken: list[str]) -> bool:
+    """Whether a schema or model finding at `pointer` may only follow from a syntax error at one of `broken`: it
+    sits on the broken value, inside it, or on the object that holds it (a recovered value is not what the user
+    meant to write)."""
+    for b in broken:
+        if pointer == b or pointer.startswith(b + "/"):
+            return True
+        if b and pointer == b.rsplit("/", 1)[0]:
+            return True
+    return False
+
+
+def drop_cascades(findings: list[Finding]) -> list[Finding]:
+    """Drop schema and model findings that only cascade from a syntax error (credentials and limits stay)."""
+    broken = [f.pointer for f in findings if f.code in _BREAKING_CODES and f.severity == "error"]
+    if not broken:
+        return findings
+    return [
+        f
+        for f in findings
+        if f.code in _SYNTAX_CODES or not f.code.startswith(("GL1", "GL3")) or not _is_cascade(f.pointer, broken)
+    ]
+
+
+def finish(findings: list[Finding]) -> list[Finding]:
+    """The last stage of every analysis: no cascades from syntax errors, and at most MAX_FINDINGS."""
+    return _cap(drop_cascades(findings))
 
 
 def _cap(findings: list[Finding]) -> list[Finding]:

@@ -144,6 +144,8 @@ def _vertex_body_model(ctx: CheckContext) -> Iterator[Finding]:
     m = xf.exact_member(r, ("model",))
     if m is None or ctx.method not in ("generateContent", "streamGenerateContent", "countTokens"):
         return
+    if ctx.schema is not None and ctx.schema.root.field("model") is not None:
+        return  # this request message has a `model` field of its own (Vertex's CountTokensRequest)
     ref = parse_model_ref(string_value(m.value)) if m.value is not None and m.value.kind == "string" else None
     shown = f" (`{ref.id}`)" if ref is not None and ref.id else ""
     yield xf.at_key(

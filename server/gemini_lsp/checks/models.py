@@ -3,6 +3,10 @@ the schema walk."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from ..findings import Finding
 from . import (
     caching,
     conversation,
@@ -15,14 +19,37 @@ from . import (
     tools,
 )
 
+if TYPE_CHECKING:
+    from . import CheckContext
+
+# Per-model capability rules whose evidence (the API's 400s) comes from the Developer API only: on Vertex AI they
+# are warnings, since no source shows Vertex rejecting the request (penalties, JSON output with function calling,
+# built-in tools with functions, googleSearchRetrieval).
+_DEVELOPER_API_EVIDENCE = frozenset({"GL321", "GL333", "GL340", "GL341"})
+
+
+def _on_vertex_as_warnings(check: Callable[[CheckContext], Iterable[Finding]]) -> Callable[[CheckContext], Iterator[Finding]]:
+    def run(ctx: CheckContext) -> Iterator[Finding]:
+        for finding in check(ctx):
+            if ctx.settings.api == "vertex" and finding.code in _DEVELOPER_API_EVIDENCE and finding.severity == "error":
+                finding = replace(finding, severity="warning")
+            yield finding
+
+    run.__name__ = getattr(check, "__name__", "check")
+    return run
+
+
 CHECKS = [
-    model_rules.check_model,
-    thinking.check_thinking,
-    generation.check_generation,
-    structured_output.check_structured_output,
-    tools.check_tools,
-    conversation.check_conversation,
-    caching.check_caching,
-    embeddings.check_embeddings,
-    safety.check_safety,
+    _on_vertex_as_warnings(check)
+    for check in (
+        model_rules.check_model,
+        thinking.check_thinking,
+        generation.check_generation,
+        structured_output.check_structured_output,
+        tools.check_tools,
+        conversation.check_conversation,
+        caching.check_caching,
+        embeddings.check_embeddings,
+        safety.check_safety,
+    )
 ]

@@ -19,6 +19,8 @@ from .request_facts import request_facts
 if TYPE_CHECKING:
     from . import CheckContext
 
+_TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
+_BOOL_WORDS = _TRUE_WORDS | frozenset({"false", "f", "no", "n", "0"})
 INTEGER_KINDS = frozenset({"int32", "uint32", "int64", "uint64"})
 FLOAT_KINDS = frozenset({"float", "double"})
 _PROTO_TYPE = {
@@ -171,9 +173,15 @@ class _Walker:
             if field is not None and {field.json_name, field.proto_name} & suggested:
                 continue  # the misspelt key's finding already says "did you mean"
             relaxed = self.facts.required_relaxation(short_name(msg.name), name)
-            present = {m.key.value for m in node.members}
-            if relaxed is not None and present & set(relaxed.get("unlessPresent", ())):
-                continue
+            if relaxed is not None and not self._relaxation_applies(relaxed, pointer):
+                relaxed = None
+            if relaxed is not None:
+                present = {m.key.value for m in node.members}
+                if "unlessPresent" in relaxed:
+                    if present & set(relaxed["unlessPresent"]):
+                        continue
+                elif "severity" not in relaxed:
+                    continue  # not required at all here
             spelled = field.json_name if field else name
             anchor = node.member.key if node.member is not None else node
             end = anchor.end if anchor is not node else node.start + 1
@@ -191,6 +199,13 @@ class _Walker:
                     data={"member": spelled},
                 )
             )
+
+    def _relaxation_applies(self, relaxed: dict, pointer: str) -> bool:
+        apis = relaxed.get("apis")
+        if apis and self.ctx.settings.api not in apis:
+            return False
+        within = relaxed.get("within")
+        return not within or any(re.search(p, pointer) for p in within)
 
     # -- values --------------------------------------------------------------------------------------------------
     def value(self, node: Node, field: FieldInfo, pointer: str) -> None:
@@ -247,7 +262,17 @@ class _Walker:
                 return
             values.check_string(self, node, field, pointer)
         elif kind == "bool":
-            if node.kind != "boolean":
+            if node.kind == "string" and isinstance(node.value, str) and node.value.strip().lower() in _BOOL_WORDS:
+                # protobuf's JSON reader (DataPiece::ToBool, safe_strtob) reads these strings as booleans
+                word = "true" if node.value.strip().lower() in _TRUE_WORDS else "false"
+                self.add(
+                    "GL057",
+                    f"The API reads the string \"{node.value}\" as {word}; write it without quotes.",
+                    pointer,
+                    node,
+                    fixes=(Fix(f"Write {word}", (Edit(node.start, node.end, word),)),),
+                )
+            elif node.kind != "boolean":
                 self.wrong_type(node, field, pointer, "true or false")
         elif kind in INTEGER_KINDS or kind in FLOAT_KINDS:
             values.check_number(self, node, field, pointer)

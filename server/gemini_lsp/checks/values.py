@@ -64,6 +64,21 @@ def check_enum(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> N
                     data={"enum": enum.name},
                 )
             return
+        stripped = name.strip()
+        if stripped.lstrip("-").isdigit() and enum.value(int(stripped)) is not None:
+            # protobuf's JSON reader accepts an enum number sent as a string (DataPiece::ToEnum)
+            numbered = enum.value(int(stripped))
+            assert numbered is not None
+            walker.add(
+                "GL055",
+                f"The API accepts the enum number \"{stripped}\"; its name `{numbered.name}` is clearer and what the "
+                "docs use.",
+                pointer,
+                node,
+                fixes=(Fix(f"Use '{numbered.name}'", (Edit(node.start, node.end, _requote(node, numbered.name)),)),),
+                data={"canonical": numbered.name},
+            )
+            return
         folded = enum.value_casefold(name)
         if folded is not None:
             walker.add(
