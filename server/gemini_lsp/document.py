@@ -245,6 +245,12 @@ class ParsedDocument:
                 return None
         return node
 
+    def member_pointer(self, member: Member) -> str:
+        """The pointer of a member's value, also when the value is missing (parent's pointer plus the key)."""
+        if member.value is not None:
+            return self.pointer_of(member.value)
+        return self.pointer_of(member.parent) + "/" + escape_pointer_token(str(member.key.value))
+
     def pointer_of(self, node: Node) -> str:
         """Return the RFC 6901 pointer of a value ("" for the root).
 

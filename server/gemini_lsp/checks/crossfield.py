@@ -117,13 +117,6 @@ def pointer(ctx: CheckContext, node: Node) -> str:
     return ctx.doc.pointer_of(node)
 
 
-def member_pointer(ctx: CheckContext, m: Member) -> str:
-    if m.value is not None:
-        return ctx.doc.pointer_of(m.value)
-    base = ctx.doc.pointer_of(m.parent)
-    return f"{base}/{string_value(m.key).replace('~', '~0').replace('/', '~1')}"
-
-
 def at_key(
     ctx: CheckContext,
     code: str,
@@ -135,7 +128,7 @@ def at_key(
     data: dict | None = None,
 ) -> Finding:
     """A finding about a member: pointer of its value, range of its key."""
-    return make_finding(code, message, member_pointer(ctx, m), m.key.start, m.key.end,
+    return make_finding(code, message, ctx.doc.member_pointer(m), m.key.start, m.key.end,
                         severity=severity, fixes=fixes, data=data)  # type: ignore[arg-type]
 
 

@@ -10,7 +10,7 @@ import difflib
 import re
 from typing import TYPE_CHECKING, Iterator
 
-from ..document import Member, Node, string_value
+from ..document import Member, Node, escape_pointer_token, string_value
 from ..findings import Edit, Finding, Fix, make_finding
 from ..schema import FieldInfo, MessageInfo
 from . import values
@@ -44,10 +44,6 @@ _JSON_KIND = {
     "null": "null",
     "invalid": "an invalid value",
 }
-
-
-def escape_pointer_part(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
 
 
 def api_path(pointer: str) -> str:
@@ -106,7 +102,7 @@ class _Walker:
         self.findings: list[Finding] = []
         self.facts = request_facts()
         # (member key node, field) for keys whose two spellings differ, to report mixed conventions
-        self.spellings: list[tuple[Node, FieldInfo, str]] = []
+        self.spellings: list[tuple[Member, FieldInfo, str]] = []
 
     # -- objects ---------------------------------------------------------------------------------------------
     def message(self, node: Node, msg: MessageInfo, pointer: str) -> None:
@@ -115,7 +111,7 @@ class _Walker:
         suggested: set[str] = set()
         for member in node.members:
             key = string_value(member.key)
-            member_pointer = f"{pointer}/{escape_pointer_part(key)}"
+            member_pointer = f"{pointer}/{escape_pointer_token(key)}"
             field = msg.field(key)
             if field is None:
                 if pointer == "" and key == "model" and self.ctx.settings.api == "vertex":
@@ -124,7 +120,7 @@ class _Walker:
                     suggested.update(self.unknown_field(member, msg, pointer, member_pointer))
                 continue
             if field.json_name != field.proto_name:
-                self.spellings.append((member.key, field, field.spelling(key)))
+                self.spellings.append((member, field, field.spelling(key)))
             earlier = seen.get(field.json_name)
             if earlier is not None:
                 self.duplicate(earlier, member, field, member_pointer)
@@ -218,7 +214,7 @@ class _Walker:
             assert field.map_value is not None
             for member in node.members:
                 if member.value is not None:
-                    member_pointer = f"{pointer}/{escape_pointer_part(string_value(member.key))}"
+                    member_pointer = f"{pointer}/{escape_pointer_token(string_value(member.key))}"
                     self.value(member.value, field.map_value, member_pointer)
             return
         if field.repeated:
@@ -425,13 +421,14 @@ class _Walker:
         if not camel or not snake:
             return
         minority, style = (snake, "camelCase") if len(camel) >= len(snake) else (camel, "snake_case")
-        for key_node, field, _ in minority:
+        for member, field, _ in minority:
+            key_node = member.key
             target = field.json_name if style == "camelCase" else field.proto_name
             yield make_finding(
                 "GL054",
                 f"This file mixes camelCase and snake_case field names. The API accepts both; most of this file uses "
                 f"{style}: `{target}`.",
-                _member_pointer(self.ctx, key_node),
+                self.ctx.doc.member_pointer(member),
                 key_node.start,
                 key_node.end,
                 fixes=(Fix(f"Rename to '{target}'", (Edit(key_node.start, key_node.end, _quoted_like(key_node, target)),)),),
@@ -440,25 +437,6 @@ class _Walker:
 
 
 # -- helpers ----------------------------------------------------------------------------------------------------
-
-
-def _member_pointer(ctx: CheckContext, key_node: Node) -> str:
-    member = _owning_member(key_node)
-    if member is None or member.value is None:
-        parent = member.parent if member is not None else None
-        base = ctx.doc.pointer_of(parent) if parent is not None else ""
-        return f"{base}/{escape_pointer_part(string_value(key_node))}"
-    return ctx.doc.pointer_of(member.value)
-
-
-def _owning_member(key_node: Node) -> Member | None:
-    parent = key_node.parent
-    if parent is None:
-        return None
-    for member in parent.members:
-        if member.key is key_node:
-            return member
-    return None
 
 
 def _nearest_names(key: str, msg: MessageInfo) -> list[str]:

@@ -8,7 +8,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..document import Member, Node, number_value, string_value
+from ..document import Member, Node, escape_pointer_token, number_value, string_value
 from ..findings import Edit, Fix
 from ..schema import FieldInfo, MessageInfo
 
@@ -436,14 +436,13 @@ def check_message_rules(
         field = msg.field(json_name)
         if entry is None and (entries or not (field is not None and field.required)):
             continue
-        from .structure import escape_pointer_part
 
         message = (entry or {}).get("apiMessage") or f"`{json_name}` must not be empty."
         message = message.replace("contents[N]", _api_path(pointer) or "contents")
         walker.add(
             "GL104",
             message + f" `{json_name}` needs at least one item.",
-            f"{pointer}/{escape_pointer_part(string_value(member.key))}",
+            f"{pointer}/{escape_pointer_token(string_value(member.key))}",
             value,
             severity=(entry or {}).get("severity"),
         )

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..document import Member, Node, ParsedDocument, escape_pointer_token, split_pointer
+from ..document import Member, Node, ParsedDocument, split_pointer
 from ..schema import FieldInfo, MessageInfo, RequestSchema
 
 __all__ = [
@@ -22,7 +22,6 @@ __all__ = [
     "known_keys",
     "list_slots",
     "locate",
-    "member_pointer",
     "naming_style",
     "next_token",
     "pointer_parts",
@@ -365,10 +364,3 @@ def _all_members(doc: ParsedDocument, limit: int) -> Iterator[Member]:
             if count >= limit:
                 return
         stack.extend(node.children)
-
-
-def member_pointer(doc: ParsedDocument, member: Member) -> str:
-    """The pointer of a member's value (also when the value is missing)."""
-    if member.value is not None:
-        return doc.pointer_of(member.value)
-    return doc.pointer_of(member.parent) + "/" + escape_pointer_token(str(member.key.value))
