@@ -21,7 +21,8 @@ _INT_LIMITS = {
     "int64": (-(2**63), 2**63 - 1),
     "uint64": (0, 2**64 - 1),
 }
-_NUMERIC_STRING = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# one way to split a digit run only: `\d+\.?\d*` backtracks quadratically on "111…1x" (fullmatch)
+_NUMERIC_STRING = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _FLOAT_WORDS = frozenset({"NaN", "Infinity", "-Infinity"})
 _BASE64 = re.compile(r"[A-Za-z0-9+/_\-]*={0,2}")
 _WHITESPACE = re.compile(r"\s+")
@@ -166,7 +167,7 @@ def check_number(walker: _Walker, node: Node, field: FieldInfo, pointer: str) ->
             else:
                 walker.wrong_type(node, field, pointer, "a number")
             return
-        number: float | int = float(raw) if any(c in raw for c in ".eE") else int(raw)
+        number: float | int = _numeric_string_value(raw)
         if kind not in ("int64", "uint64"):
             walker.add(
                 "GL057",
@@ -201,7 +202,23 @@ def check_number(walker: _Walker, node: Node, field: FieldInfo, pointer: str) ->
                 node,
             )
             return
-    _check_range(walker, node, field, pointer, float(number))
+    _check_range(walker, node, field, pointer, _as_float(number))
+
+
+def _numeric_string_value(raw: str) -> int | float:
+    """The number a string that matched _NUMERIC_STRING stands for; a digit run too long for `int()` (Python refuses
+    more than 4,300 digits) or for a float is read as an infinite float, as the API's double would overflow."""
+    if any(c in raw for c in ".eE") or len(raw) > 4000:
+        return float(raw)
+    return int(raw)
+
+
+def _as_float(number: int | float) -> float:
+    """`float(number)`, with an integer beyond the double range as +-inf rather than an OverflowError."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
 
 
 def _round_fix(node: Node, number: float) -> tuple[Fix, ...]:

@@ -1,0 +1,119 @@
+"""Hostile input (issue 11): work and memory grow linearly with the text, whatever its shape.
+
+No wall-clock limits: each test compares the CPU time of size n with size 4n (linear work gives about 4x, quadratic
+16x; the bound is a generous 8x plus a small constant for noise), or reads `tracemalloc` peaks, which are exact.
+Everything goes through public functions (`analyze`, `parse`, `LineIndex`, `skip_trivia`), so the tests survive a
+reshaping of the checks behind them.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import pytest
+
+from gemini_lsp.analysis import analyze
+from gemini_lsp.document import parse
+from gemini_lsp.features.context import skip_trivia
+from gemini_lsp.settings import Settings
+
+PATH = "hostile.gemini.json"
+
+
+def _cpu(fn: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        gc.collect()
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def assert_linear(make: Callable[[int], str], run: Callable[[str], object], n: int, slack: float = 0.05) -> None:
+    """CPU time at 4n is at most 8x the time at n (+ `slack` seconds of noise); retried once on a busy machine."""
+    small, large = make(n), make(4 * n)
+    for attempt in range(2):
+        t1 = _cpu(lambda: run(small))
+        t4 = _cpu(lambda: run(large))
+        if t4 <= 8 * t1 + slack:
+            return
+    raise AssertionError(f"superlinear: {t1:.4f}s at n={n}, {t4:.4f}s at 4n")
+
+
+def peak_bytes(fn: Callable[[], object]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def check(text: str) -> object:
+    return analyze(text, PATH, Settings()).findings
+
+
+def _request(generation_config: str) -> str:
+    return '{"contents": [{"parts": [{"text": "hi"}]}], "generationConfig": {' + generation_config + "}}"
+
+
+# -- 1. quadratic regular expressions --------------------------------------------------------------------------------
+
+
+def test_long_digit_string_in_a_number_field_is_linear() -> None:
+    # `"temperature": "111…1x"`: values._NUMERIC_STRING backtracked quadratically (8.5 s at 20,000 digits)
+    assert_linear(lambda n: _request('"temperature": "' + "1" * n + 'x"'), check, 3000)
+
+
+@pytest.mark.parametrize(
+    ("body", "wrong"),
+    [("1" * 50 + "x", True), ("." + "1" * 50 + "e", True), ("-" + "1" * 50 + "e+", True), ("1" * 50 + ".", False),
+     ("-1" + "0" * 50 + "e5", False), (".5", False)],
+)
+def test_number_field_near_misses_keep_their_verdict(body: str, wrong: bool) -> None:
+    # the rewritten pattern accepts exactly what the old one accepted (a numeric string is only a hint)
+    findings = analyze(_request(f'"temperature": "{body}"'), PATH, Settings()).findings
+    assert any(f.code == "GL102" and f.severity == "error" for f in findings) == wrong
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1" * 4000 + "x", "9" * 4000, "1" * 2000 + "." + "1" * 2000 + "e", " " * 4000 + "1" * 4000 + " x"],
+)
+def test_numeric_strings_of_every_shape_are_linear(value: str) -> None:
+    assert_linear(lambda n: _request('"temperature": "' + value * (n // 1000) + '"'), check, 1000)
+
+
+# -- 2. memory per line break ----------------------------------------------------------------------------------------
+
+
+def test_a_run_of_line_breaks_costs_no_memory_per_break_in_the_parser() -> None:
+    # document._WS kept ~240 bytes of regex backtracking state per line break of one whitespace run
+    text = '{"contents": []' + "\n" * 1_000_000 + "}"
+    peak = peak_bytes(lambda: parse(text))
+    assert peak < 4_000_000, f"{peak:,} bytes traced for 1 MB of line breaks"
+
+
+@pytest.mark.parametrize("trivia", ["//\n", "/* */\n", " \r\n", "// x\r"])
+def test_skipping_comments_and_whitespace_costs_no_memory_per_repetition(trivia: str) -> None:
+    # features/context._WS_OR_COMMENT: one million `//` lines cost 126 MB on completion
+    text = trivia * 300_000 + "x"
+    peak = peak_bytes(lambda: skip_trivia(text, 0))
+    assert skip_trivia(text, 0) == len(text) - 1
+    assert peak < 1_000_000, f"{peak:,} bytes traced"
+
+
+@pytest.mark.parametrize("field", ["temperature", "candidateCount", "seed"])
+@pytest.mark.parametrize("digits", [400, 5000])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_huge_numbers_are_findings_not_crashes(field: str, digits: int, quoted: bool) -> None:
+    # int("9" * 5000) raises ValueError (Python's 4,300-digit limit) and float(10**400) OverflowError: both used to
+    # escape from the checks as an internal error
+    value = "9" * digits
+    findings = analyze(_request(f'"{field}": ' + (f'"{value}"' if quoted else value)), PATH, Settings()).findings
+    assert findings and all(f.code != "GL900" for f in findings)
