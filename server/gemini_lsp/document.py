@@ -346,8 +346,10 @@ def _child_at(node: Node, offset: int) -> Node | None:
 
 # --- scanning ---------------------------------------------------------------------------------------------------
 
-# whitespace; group 1 is set when a line break was crossed, so that m.end() - m.end(1) is the indentation
-_WS = re.compile(r"(?:[ \t]*(\r\n?|\n))*[ \t]*")
+# whitespace; group 1 is the last line break crossed (if any), so that m.end() - m.end(1) is the indentation.
+# Single-character repeats only: a repeated group (`(?:[ \t]*(\r\n?|\n))*`) costs the regex engine ~240 bytes of
+# backtracking state per line break (1 MB of newlines: 240 MB); this form needs constant memory.
+_WS = re.compile(r"(?:[ \t\r\n]*([\r\n]))?[ \t]*")
 _ws_match = cast("Callable[[str, int], re.Match[str]]", _WS.match)  # always matches (possibly empty)
 _by_start = attrgetter("start")
 # a key, its colon and, when short and simple, its value and the comma after it, in one match
