@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from lsprotocol import types
+from pygls.exceptions import (
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcMethodNotFound,
+    JsonRpcParseError,
+    JsonRpcRequestCancelled,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -27,6 +35,8 @@ from .settings import Settings, parse_settings
 from .text_store import TextEdit, TextStore
 
 log = logging.getLogger("gemini_lsp")
+_CLIENT_ERRORS = (JsonRpcMethodNotFound, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError,
+                  JsonRpcRequestCancelled)
 DOCUMENT_CONTEXT = "geminiLsp/documentContext"
 
 
@@ -214,6 +224,10 @@ class GeminiLanguageServer(LanguageServer):
         self.reported_setting_problems: set[str] = set()
 
     def report_server_error(self, error: Exception, source: Any) -> None:  # never a pop-up
+        if isinstance(error, _CLIENT_ERRORS):  # the client's mistake (unknown method, bad params), answered as such
+            log.warning("%s", error)
+            self.log(f"{type(error).__name__}: {error}", types.MessageType.Warning)
+            return
         log.exception("internal error (%s)", getattr(source, "__name__", source), exc_info=error)
         self.log(f"internal error: {type(error).__name__}: {error}", types.MessageType.Error)
 
@@ -428,6 +442,8 @@ def _register_editing_features(server: GeminiLanguageServer) -> None:
 
 
 def serve() -> None:
-    """Run the server on stdin/stdout."""
+    """Run the server on stdin/stdout (a forgiving reader, see protocol_io); exit with the status LSP asks for."""
+    from .protocol_io import serve_stdio
+
     logging.basicConfig(level=logging.WARNING, format="gemini-lsp %(levelname)s %(message)s")
-    create_server().start_io()
+    sys.exit(serve_stdio(create_server()))
