@@ -6,6 +6,7 @@ All the work is done by the pure layers; this module decides when, and converts 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import sys
 from dataclasses import dataclass, field
@@ -174,27 +175,37 @@ class GeminiProtocol(LanguageServerProtocol):
         """The server this protocol serves (pygls types it as its base class)."""
         return cast("GeminiLanguageServer", self._server)
 
+    def _run_feature(self, method: str, params: Any) -> None:
+        """Call the server's own handler for a document notification directly.
+
+        These overrides are plain functions, not generators that `yield` to the handler as pygls' own are: pygls
+        2.1.1 keeps the future of every notification handled by a generator in `_request_futures` for good (about
+        2 KB per keystroke, and the whole text of every opened document; docs/upstream/pygls-notification-leak.md).
+        """
+        if (handler := self.fm.features.get(method)) is not None:
+            result = handler(params)
+            if inspect.isawaitable(result):  # an async handler: run it, and report its failure like pygls would
+                task = asyncio.ensure_future(result)
+                task.add_done_callback(self._check_handler_result)
+
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):  # type: ignore[no-untyped-def]
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
         document = params.text_document
         self.gemini.store.open(document.uri, document.text, document.version, document.language_id)
         self.gemini.states.pop(document.uri, None)  # a re-open (even at the same version) starts afresh
         self.gemini.caches.pop(document.uri, None)
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
-            yield handler, (params,), None
+        self._run_feature(types.TEXT_DOCUMENT_DID_OPEN, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):  # type: ignore[no-untyped-def]
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> None:
         document = params.text_document
         self.gemini.store.change(document.uri, document.version, params.content_changes)
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
-            yield handler, (params,), None
+        self._run_feature(types.TEXT_DOCUMENT_DID_CHANGE, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):  # type: ignore[no-untyped-def]
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
         self.gemini.store.close(params.text_document.uri)
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
-            yield handler, (params,), None
+        self._run_feature(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):  # type: ignore[no-untyped-def]
