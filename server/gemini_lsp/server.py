@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import secrets
 import sys
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -39,6 +40,8 @@ log = logging.getLogger("gemini_lsp")
 _CLIENT_ERRORS = (JsonRpcMethodNotFound, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError,
                   JsonRpcRequestCancelled)
 DOCUMENT_CONTEXT = "geminiLsp/documentContext"
+#: distinguishes this server process in result ids (a restarted server must not answer "unchanged" to old ids)
+_SESSION = secrets.token_hex(4)
 
 
 @dataclass
@@ -55,6 +58,8 @@ class DocumentState:
     text: str
     settings: Settings
     catalog: Catalog
+    #: the store's revision of `text` (what results are keyed on; `version` is the client's number, for display)
+    revision: int = 0
     _doc: ParsedDocument | None = None
     _index: LineIndex | None = None
     _analysis: Analysis | None = None
@@ -256,9 +261,9 @@ class GeminiLanguageServer(LanguageServer):
             self.caches.pop(uri, None)
             return None
         state = self.states.get(uri)
-        if state is None or state.version != document.version or state.settings is not self.settings:
+        if state is None or state.revision != document.revision or state.settings is not self.settings:
             previous = state if state is not None and state.settings is self.settings else None
-            edits = document.take_edits(previous.version if previous is not None else None)
+            edits = document.take_edits(previous.revision if previous is not None else None)
             if previous is not None and previous._doc is None:
                 # never parsed: patch from the version before it, with both edit lists
                 older = previous.previous
@@ -269,7 +274,7 @@ class GeminiLanguageServer(LanguageServer):
                 previous, edits = None, None
             cache = self.caches.setdefault(uri, AnalysisCache())
             state = DocumentState(uri, document.version, document.text, self.settings, self.catalog,
-                                  _index=document.index, previous=previous, edits=edits, cache=cache)
+                                  revision=document.revision, _index=document.index, previous=previous, edits=edits, cache=cache)
             self.states[uri] = state
         return state
 
@@ -299,8 +304,8 @@ class GeminiLanguageServer(LanguageServer):
             return
         diagnostics = self.diagnostics_for(state)
         current = self.store.get(uri)
-        if current is None or current.version != state.version:
-            return  # stale: a newer version will be published
+        if current is None or current.revision != state.revision:
+            return  # stale: a newer text will be published
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=state.version, diagnostics=diagnostics)
         )
@@ -428,7 +433,9 @@ def create_server() -> GeminiLanguageServer:
         state = ls.state(params.text_document.uri)
         if state is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        result_id = f"{state.version}:{ls.settings_generation}"
+        # keyed on the text analysed (its revision, unique in this process) and this process, never on the
+        # client's version number, which may repeat (a re-open at version 1, or a client that reuses numbers)
+        result_id = f"{_SESSION}:{state.revision}:{ls.settings_generation}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics_for(state), result_id=result_id)

@@ -12,6 +12,7 @@ previous version can be patched instead of rebuilt (`gemini_lsp.incremental`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ __all__ = ["StoredDocument", "TextEdit", "TextStore", "update_line_index"]
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: Edits kept per document between two analyses; beyond this the next analysis starts from scratch.
 MAX_PENDING_EDITS = 64
+#: Revisions: one number per text a document had in this process, never reused (clients' version numbers can repeat)
+_REVISIONS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,11 @@ class StoredDocument:
     text: str
     language_id: str = ""
     _index: LineIndex | None = None
-    #: edits since `base_version` (None: the edit history is unknown, e.g. after a full-text change)
+    #: edits since `base_revision` (None: the edit history is unknown, e.g. after a full-text change)
     edits: list[TextEdit] | None = field(default_factory=list)
-    base_version: int | None = None
+    base_revision: int | None = None
+    #: identifies this text: new on every open and every change, whatever version number the client sends
+    revision: int = field(default_factory=lambda: next(_REVISIONS))
 
     @property
     def index(self) -> LineIndex:
@@ -79,12 +84,12 @@ class StoredDocument:
             else:
                 self.edits.append(TextEdit(start, end, new_text))
 
-    def take_edits(self, since_version: int | None) -> list[TextEdit] | None:
-        """The edits that turn version `since_version` into the current text, or None when unknown; then start a new
-        history at the current version."""
-        edits = self.edits if self.base_version == since_version and since_version is not None else None
+    def take_edits(self, since_revision: int | None) -> list[TextEdit] | None:
+        """The edits that turn revision `since_revision` into the current text, or None when unknown; then start a
+        new history at the current revision."""
+        edits = self.edits if self.base_revision == since_revision and since_revision is not None else None
         self.edits = []
-        self.base_version = self.version
+        self.base_revision = self.revision
         return edits
 
 
@@ -99,7 +104,7 @@ class TextStore:
 
     def open(self, uri: str, text: str, version: int | None, language_id: str = "") -> StoredDocument:
         document = StoredDocument(uri, version, text, language_id)
-        document.base_version = version
+        document.base_revision = document.revision
         self.documents[uri] = document
         return document
 
@@ -110,6 +115,7 @@ class TextStore:
         for change in changes:
             document.apply(change)
         document.version = version
+        document.revision = next(_REVISIONS)
         return document
 
     def close(self, uri: str) -> None:
