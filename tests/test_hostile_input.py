@@ -117,3 +117,61 @@ def test_huge_numbers_are_findings_not_crashes(field: str, digits: int, quoted: 
     value = "9" * digits
     findings = analyze(_request(f'"{field}": ' + (f'"{value}"' if quoted else value)), PATH, Settings()).findings
     assert findings and all(f.code != "GL900" for f in findings)
+
+
+# -- 7. limits applied before the work ---------------------------------------------------------------------------
+
+
+def _unknown_keys(n: int) -> str:
+    keys = ", ".join(f'"unknownKey{i}": {i}' for i in range(n))
+    return '{"contents": [{"parts": [{"text": "hi"}]}], "generationConfig": {' + keys + "}}"
+
+
+def test_unknown_keys_past_the_cap_are_counted_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    import difflib
+
+    from gemini_lsp import findings as findings_module
+    from gemini_lsp.checks import MAX_FINDINGS
+
+    calls = {"difflib": 0, "built": 0}
+    real_close, real_make = difflib.get_close_matches, findings_module.make_finding
+
+    def counting_close(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["difflib"] += 1
+        return real_close(*args, **kwargs)
+
+    def counting_make(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["built"] += 1
+        return real_make(*args, **kwargs)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting_close)
+    import gemini_lsp.checks.structure as structure
+
+    monkeypatch.setattr(structure, "make_finding", counting_make)
+    n = 20_000
+    result = analyze(_unknown_keys(n), PATH, Settings()).findings
+    assert calls["difflib"] <= MAX_FINDINGS and calls["built"] <= 2 * MAX_FINDINGS, calls
+    shown = [f for f in result if f.code == "GL101"]
+    assert len(shown) == MAX_FINDINGS
+    [note] = [f for f in result if f.code == "GL902"]
+    assert note.message.startswith(f"{n - MAX_FINDINGS} more findings"), note.message
+
+
+def test_many_unknown_keys_are_linear() -> None:
+    assert_linear(_unknown_keys, check, 5_000)
+
+
+def test_bad_escapes_stop_at_the_error_cap() -> None:
+    # 10 MB of bare `\u` escapes took 61 s and 3 GB: one GL007 per escape, past the decoder's error cap
+    from gemini_lsp.document import MAX_ERRORS
+
+    text = '{"contents": [{"parts": [{"text": "' + "\\u" * 200_000 + '"}]}]}'
+    doc = parse(text)
+    assert len(doc.errors) <= MAX_ERRORS + 1
+    peak = peak_bytes(lambda: parse(text))
+    assert peak < 20 * len(text), f"{peak:,} bytes traced for {len(text):,} characters"
+    assert_linear(lambda n: '{"contents": [{"parts": [{"text": "' + "\\u" * n + '"}]}]}', check, 50_000)
+
+
+def test_a_huge_unknown_key_gets_no_suggestion_work() -> None:
+    assert_linear(lambda n: '{"contents": [], "' + "contentz" * n + '": 1}', check, 20_000)

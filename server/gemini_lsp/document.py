@@ -456,7 +456,8 @@ class _Parser:
     # -- reporting ---------------------------------------------------------------------------------------------
 
     def error(self, code: str, message: str, start: int, end: int, node: Node | None) -> None:
-        self.errors.append(SyntaxIssue(code, message, start, max(start, end), node))
+        if len(self.errors) < MAX_ERRORS:  # the cap holds inside a token too (10 MB of bad escapes: one string)
+            self.errors.append(SyntaxIssue(code, message, start, max(start, end), node))
 
     # -- strings -----------------------------------------------------------------------------------------------
 
@@ -468,7 +469,11 @@ class _Parser:
             return body
         out: list[str] = []
         last = 0
+        errors = self.errors
         for m in _ESCAPE.finditer(body):
+            if len(errors) >= MAX_ERRORS:
+                # past the error cap the rest is not analysed: keep the text as written, not one escape at a time
+                break
             out.append(body[last : m.start()])
             last = m.end()
             hi, lo, code, bad_u, char = m.groups()

@@ -69,3 +69,9 @@ def make_finding(
         fixes=tuple(fixes),
         data=dict(data or {}),
     )
+
+
+def unbuilt_findings(count: int) -> Finding:
+    """A stand-in for `count` findings a check counted but did not build because they could never be shown; the cap
+    on findings (checks.finish) adds the count to its "more findings are not shown" note and drops this one."""
+    return make_finding("GL902", f"{count} more findings are not shown.", "", 0, 0, data={"unbuilt": count})

@@ -627,6 +627,10 @@ def _structure(ctx: Any, cache: AnalysisCache, structure: Any) -> list[Finding]:
     cache.memo = walker.new_memo
     out = list(walker.findings)
     out.extend(walker.naming_hints())
+    if walker.unbuilt:
+        from .findings import unbuilt_findings
+
+        out.append(unbuilt_findings(walker.unbuilt))
     return out
 
 
@@ -683,9 +687,11 @@ def _memo_walker_class(structure: Any, values: Any) -> Any:
                         continue
                     f0 = len(findings)
                     s0 = len(spellings)
+                    u0 = self.unbuilt
                     self.single(item, field, f"{pointer}/{index}")
                     mine = findings[f0:]
-                    if all(_within(f, item.start, item.end) for f in mine):
+                    # an item walked past the error budget has findings that were counted, not built: not memoised
+                    if self.unbuilt == u0 and all(_within(f, item.start, item.end) for f in mine):
                         new[item] = _MemoEntry(pointer, index, item.end - item.start, item.start, mine, spellings[s0:])
                 values.check_list_rules(self, node, field, pointer)
                 return

@@ -7,11 +7,12 @@ The walk follows the proto3 JSON mapping as leniently as the API reads it (FACTS
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from typing import TYPE_CHECKING, Iterator
 
 from ..document import Member, Node, escape_pointer_token, string_value
-from ..findings import Edit, Finding, Fix, make_finding
+from ..findings import Edit, Finding, Fix, make_finding, unbuilt_findings
 from ..schema import FieldInfo, MessageInfo
 from . import values
 from .request_facts import request_facts
@@ -48,6 +49,12 @@ _JSON_KIND = {
 
 def api_path(pointer: str) -> str:
     """The API's own path syntax for a pointer (`contents[0].parts[1].inline_data`) as its errors print it."""
+    if len(pointer) <= 256:  # the findings of one object share their pointer: convert it once (bounded memory)
+        return _api_path_cached(pointer)
+    return _api_path(pointer)
+
+
+def _api_path(pointer: str) -> str:
     out = ""
     for raw in pointer.split("/")[1:]:
         part = raw.replace("~1", "/").replace("~0", "~")
@@ -56,6 +63,17 @@ def api_path(pointer: str) -> str:
         else:
             out += ("." if out else "") + _snake(part)
     return out
+
+
+#: keys longer than this get no "did you mean" (the longest field name has about 40 characters)
+_MAX_SUGGESTED_KEY = 80
+#: findings after which unknown keys get no spelling suggestion (the list shown is capped at 500)
+_SUGGESTION_BUDGET = 500
+
+
+@functools.lru_cache(maxsize=1024)
+def _api_path_cached(pointer: str) -> str:
+    return _api_path(pointer)
 
 
 def _snake(name: str) -> str:
@@ -93,6 +111,8 @@ def check_structure(ctx: CheckContext) -> Iterator[Finding]:
     walker.message(root, schema.root, "")
     yield from walker.findings
     yield from walker.naming_hints()
+    if walker.unbuilt:
+        yield unbuilt_findings(walker.unbuilt)
 
 
 class _Walker:
@@ -101,6 +121,13 @@ class _Walker:
         self.schema = ctx.schema
         self.findings: list[Finding] = []
         self.facts = request_facts()
+        from . import MAX_FINDINGS
+
+        # once this many errors are found, none found later in the walk (which goes in document order) can be
+        # among the MAX_FINDINGS shown: they are counted, not built (limits before the work)
+        self.error_budget = MAX_FINDINGS
+        self.errors = 0
+        self.unbuilt = 0
         # (member key node, field) for keys whose two spellings differ, to report mixed conventions
         self.spellings: list[tuple[Member, FieldInfo, str]] = []
 
@@ -307,18 +334,21 @@ class _Walker:
         fixes: tuple[Fix, ...] = (),
         data: dict | None = None,
     ) -> None:
-        self.findings.append(
-            make_finding(
-                code,
-                message,
-                pointer,
-                span.start,
-                span.end,
-                severity=severity,  # type: ignore[arg-type]
-                fixes=fixes,
-                data=data,
-            )
+        if self.errors >= self.error_budget:
+            self.unbuilt += 1
+            return
+        finding = make_finding(
+            code,
+            message,
+            pointer,
+            span.start,
+            span.end,
+            severity=severity,  # type: ignore[arg-type]
+            fixes=fixes,
+            data=data,
         )
+        self.errors += finding.severity == "error"
+        self.findings.append(finding)
 
     def wrong_type(self, node: Node, field: FieldInfo, pointer: str, expected: str) -> None:
         shown = _shown_value(self.ctx.doc.text, node)
@@ -345,6 +375,9 @@ class _Walker:
 
     def unknown_field(self, member: Member, msg: MessageInfo, pointer: str, member_pointer: str) -> list[str]:
         """Report an unknown key; return the field names it suggests instead."""
+        if self.errors >= self.error_budget:
+            self.unbuilt += 1
+            return []
         key = string_value(member.key)
         where = api_path(pointer)
         message = f"Invalid JSON payload received. Unknown name \"{key}\"" + (f" at '{where}'" if where else "")
@@ -352,7 +385,10 @@ class _Walker:
         hint, suggestion, move_to = self.facts.vocabulary_hint(short_name(msg.name), key, pointer == "")
         fixes: list[Fix] = []
         suggestions: list[str] = []
-        if suggestion is None and move_to is None:
+        # a spelling suggestion is bounded work: none for a key no field name is near in length, and none once the
+        # findings are past what is shown (200,000 unknown keys spent 5 s in difflib for findings never shown)
+        if suggestion is None and move_to is None and len(key) <= _MAX_SUGGESTED_KEY and \
+                len(self.findings) < _SUGGESTION_BUDGET:
             suggestions = _nearest_names(key, msg)
             if suggestions:
                 suggestion = suggestions[0]
