@@ -175,3 +175,31 @@ def test_bad_escapes_stop_at_the_error_cap() -> None:
 
 def test_a_huge_unknown_key_gets_no_suggestion_work() -> None:
     assert_linear(lambda n: '{"contents": [], "' + "contentz" * n + '": 1}', check, 20_000)
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\r"])
+def test_the_line_index_costs_a_few_bytes_per_line(brk: str) -> None:
+    from gemini_lsp.positions import LineIndex
+
+    lines = 1_000_000
+    text = "{" + brk * lines + "}"
+    peak = peak_bytes(lambda: LineIndex(text))
+    # two offsets per line at 4 bytes each (a list of Python ints took ~80 bytes per line)
+    assert peak < 14 * lines + 3_000_000, f"{peak:,} bytes traced for {lines:,} lines"
+    index = LineIndex(text)
+    assert index.line_count == lines + 1 and index.position(len(text)) == (lines, 1)
+
+
+def test_an_edited_line_index_stays_compact() -> None:
+    from gemini_lsp.text_store import update_line_index
+    from gemini_lsp.positions import LineIndex
+
+    lines = 500_000
+    text = "\n" * lines
+    index = LineIndex(text)
+
+    def edit() -> None:
+        new = text[:10] + "x\n" + text[10:]
+        update_line_index(index, new, 10, 10, 2).position(len(new))
+
+    assert peak_bytes(edit) < 20 * lines + 3_000_000
