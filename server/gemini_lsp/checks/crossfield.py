@@ -40,16 +40,25 @@ def fact(rule: str) -> dict[str, Any]:
     return rule_facts()[rule]
 
 
+@lru_cache(maxsize=1024)
 def snake(name: str) -> str:
+    """camelCase -> snake_case; cached: the checks ask for the same few constant names once per schema node (200,000
+    responseSchema properties converted the same names a million times)."""
     out = []
     for ch in name:
         out.append("_" + ch.lower() if ch.isupper() else ch)
     return "".join(out)
 
 
+@lru_cache(maxsize=1024)
 def spellings(camel: str) -> tuple[str, ...]:
     s = snake(camel)
     return (camel,) if s == camel else (camel, s)
+
+
+@lru_cache(maxsize=1024)
+def _wanted(camel_names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(s for name in camel_names for s in spellings(name))
 
 
 def member(obj: Node | None, *camel_names: str) -> Member | None:
@@ -57,9 +66,7 @@ def member(obj: Node | None, *camel_names: str) -> Member | None:
     A member whose value is null counts as absent (null means the default, FACTS §2.1)."""
     if obj is None or obj.kind != "object":
         return None
-    wanted: set[str] = set()
-    for name in camel_names:
-        wanted.update(spellings(name))
+    wanted = _wanted(camel_names)
     for m in obj.members:
         if m.key.value in wanted and m.value is not None and m.value.kind != "null":
             return m
