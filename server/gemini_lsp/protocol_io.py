@@ -94,6 +94,14 @@ def _json_end(data: bytes, start: int = 0) -> int:
     return end
 
 
+def _last_byte(data: bytearray) -> int:
+    """The last byte that is not whitespace (0 when there is none), without copying the buffer."""
+    i = len(data) - 1
+    while i >= 0 and data[i] in _WS:
+        i -= 1
+    return data[i] if i >= 0 else 0
+
+
 def _is_header_prefix(data: bytes | bytearray) -> bool:
     """Whether `data` (whitespace stripped) is empty or could be the start of the next frame's header block."""
     rest = bytes(data[:64]).lstrip(_WS)
@@ -212,6 +220,12 @@ class FrameReader:
     def _unframed(self, body_start: int, why: str, idle: bool) -> Frame | None:
         """A body whose length is unknown: the JSON value that starts there, or up to the next header."""
         buf = self.buffer
+        # the whole value, even when a string in it mentions "Content-Length:" (tried only when the bytes so far
+        # could end a value, so that a long message arriving in pieces is not decoded again for every piece)
+        if idle or _last_byte(buf) in b"}]":
+            found = _json_end(buf, body_start)
+            if found >= 0 and _is_header_prefix(buf[found:]):
+                return self._take(body_start, found, found, why)
         nxt = _CONTENT_LENGTH.search(buf, body_start)
         limit = nxt.start() if nxt else len(buf)
         tail = buf[body_start:limit].rstrip(_WS)
