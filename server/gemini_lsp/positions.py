@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Iterable
 from bisect import bisect_right
 from itertools import accumulate, islice, repeat
 from operator import add, sub
@@ -20,10 +21,10 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CHUNK = 1 << 18  # characters per str.split (bounds the temporary list of pieces)
 
 
-def index_array(text_length: int, values: object = ()) -> array:
+def index_array(text_length: int, values: Iterable[int] = ()) -> array[int]:
     """A compact array of str offsets for a text of `text_length` characters: 4 bytes per entry below 2 GiB (a
     list of Python ints costs ~40 bytes per entry: 15 MB of line breaks took over a gigabyte)."""
-    return array("i" if text_length < 2**31 - 1 else "q", values)  # type: ignore[arg-type]
+    return array("i" if text_length < 2**31 - 1 else "q", values)
 
 
 def utf16_len(s: str) -> int:
@@ -61,8 +62,8 @@ class LineIndex:
                 ends.append(m.start())
                 starts.append(m.end())
         ends.append(n)
-        self.line_starts: array = starts
-        self._content_ends: array = ends
+        self.line_starts: array[int] = starts
+        self._content_ends: array[int] = ends
 
     @property
     def line_count(self) -> int:

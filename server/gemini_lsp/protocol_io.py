@@ -33,6 +33,7 @@ import re
 import sys
 import threading
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from lsprotocol.types import ResponseErrorMessage
@@ -76,7 +77,7 @@ class Frame:
     note: str | None = None
 
 
-def _json_end(data: bytes, start: int = 0) -> int:
+def _json_end(data: bytes | bytearray, start: int = 0) -> int:
     """The end offset of the JSON value at `data[start:]` (after leading whitespace), or -1 when there is none.
 
     The bytes are read as Latin-1, one character per byte, so the offset is a byte offset and non-ASCII UTF-8 in
@@ -450,6 +451,7 @@ def _read_stream(stream: BinaryIO, loop: asyncio.AbstractEventLoop, queue: async
 
     It reads ahead at most a few chunks (`credit`): a client that writes faster than the server reads waits on the
     pipe, instead of the server holding its backlog in memory (which the allocator then keeps)."""
+    read: Callable[[int], bytes]
     try:
         fd = stream.fileno()
         # os.read on the descriptor, not the buffered stream: a daemon thread blocked inside BufferedReader holds

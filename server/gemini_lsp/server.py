@@ -191,7 +191,7 @@ class GeminiProtocol(LanguageServerProtocol):
             result = handler(params)
             if inspect.isawaitable(result):  # an async handler: run it, and report its failure like pygls would
                 task = asyncio.ensure_future(result)
-                task.add_done_callback(self._check_handler_result)
+                task.add_done_callback(self._check_handler_result)  # type: ignore[arg-type]
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:

@@ -151,21 +151,21 @@ class ShiftedLineIndex(LineIndex):
     _d: int
 
     @property  # type: ignore[override]
-    def line_starts(self) -> array:
+    def line_starts(self) -> array[int]:
         self._settle()
         return _RAW_STARTS.__get__(self)
 
     @line_starts.setter
-    def line_starts(self, value: array) -> None:
+    def line_starts(self, value: array[int]) -> None:
         _RAW_STARTS.__set__(self, value)
 
     @property  # type: ignore[override]
-    def _content_ends(self) -> array:
+    def _content_ends(self) -> array[int]:
         self._settle()
         return _RAW_ENDS.__get__(self)
 
     @_content_ends.setter
-    def _content_ends(self, value: array) -> None:
+    def _content_ends(self, value: array[int]) -> None:
         _RAW_ENDS.__set__(self, value)
 
     def _settle(self) -> None:
@@ -223,7 +223,7 @@ class ShiftedLineIndex(LineIndex):
         return _column_offset(self.text, start, end, character)
 
 
-def _shifted(values: array, d: int) -> array:
+def _shifted(values: array[int], d: int) -> array[int]:
     """`values` with `d` added to each (C speed, no list of Python ints)."""
     return array(values.typecode, map(add, values, repeat(d)))
 
