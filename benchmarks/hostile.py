@@ -169,6 +169,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
     found: dict[int, tuple[str, re.Pattern[str]]] = {}
     for info in pkgutil.walk_packages(gemini_lsp.__path__, "gemini_lsp."):
+        if info.name.endswith("__main__"):
+            continue
         try:
             module = importlib.import_module(info.name)
         except Exception:  # noqa: BLE001 - a module that needs an optional dependency

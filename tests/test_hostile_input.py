@@ -232,3 +232,21 @@ def test_many_schema_properties_and_items_are_linear() -> None:
     assert_linear(lambda n: _request('"responseMimeType": "application/json", "responseSchema": {"type": "ARRAY", '
                                      '"items": {"type": "OBJECT"}, "example": [' + ", ".join(['{"a": 1}'] * n) + "]}"),
                   check, 20_000)
+
+
+def test_bad_enum_values_past_the_cap_get_no_suggestion_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    import difflib
+
+    calls = {"difflib": 0}
+    real = difflib.get_close_matches
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["difflib"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    text = '{"contents": [' + ", ".join(['{"role": "usr", "parts": [{"text": "x"}]}'] * 3000) + "]}"
+    findings = analyze(text, PATH, Settings()).findings
+    assert calls["difflib"] <= 600, calls
+    [note] = [f for f in findings if f.code == "GL902"]
+    assert note.message.startswith("2500 more findings"), note.message
