@@ -170,3 +170,33 @@ def test_a_file_named_twice_is_checked_once(tmp_path):
     (tmp_path / "a.gemini.json").write_text(BAD)
     result = run("check", "--format", "json", str(tmp_path), str(tmp_path / "a.gemini.json"))
     assert checked_names(result, tmp_path) == ["a.gemini.json"]
+
+
+# -- 3. messages name the control the user used ---------------------------------------------------------------------
+
+
+def test_model_from_the_command_line_is_called_the_option(tmp_path):
+    path = tmp_path / "a.gemini.json"
+    path.write_text(GOOD)
+    result = run("check", "--model", "nope", str(path))
+    assert "GL301" in result.stdout
+    assert "(from `--model`)" in result.stdout
+    assert "geminiLsp" not in result.stdout
+
+
+def test_large_file_notice_names_the_option(tmp_path):
+    path = tmp_path / "a.gemini.json"
+    path.write_text(GOOD)
+    result = run("check", "--max-file-size", "10", str(path))
+    assert "GL901" in result.stdout
+    assert "`--max-file-size`" in result.stdout
+    assert "geminiLsp" not in result.stdout and "setting" not in result.stdout
+
+
+def test_method_not_on_surface_names_the_options(tmp_path):
+    path = tmp_path / "b.cachedContents.gemini.json"
+    path.write_text(GOOD)
+    result = run("check", "--api-version", "v1", str(path))
+    assert "GL116" in result.stdout
+    assert "`--api` / `--api-version`" in result.stdout
+    assert "geminiLsp" not in result.stdout

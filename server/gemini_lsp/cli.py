@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -119,9 +120,9 @@ def run_check(args: argparse.Namespace) -> int:
     if args.api == "vertex" and api_version != "v1":
         print("gemini-lsp: Vertex AI has only --api-version v1", file=sys.stderr)
         return EXIT_USAGE
-    settings = Settings(api=args.api, api_version=api_version)
+    settings = Settings(api=args.api, api_version=api_version, origin="cli")
     if args.max_file_size is not None:
-        settings = Settings(api=args.api, api_version=api_version, max_file_size=args.max_file_size)
+        settings = replace(settings, max_file_size=args.max_file_size)
     walk = collect_request_files(args.paths, include_ignored=args.no_ignore)
     files = walk.files
     problems = _walk_problems(walk, allow_empty=args.allow_empty)
