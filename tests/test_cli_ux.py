@@ -4,6 +4,7 @@ skips, exit statuses, and messages that name the command-line options the user a
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -200,3 +201,59 @@ def test_method_not_on_surface_names_the_options(tmp_path):
     assert "GL116" in result.stdout
     assert "`--api` / `--api-version`" in result.stdout
     assert "geminiLsp" not in result.stdout
+
+
+# -- 4. first contact in a terminal --------------------------------------------------------------------------------
+
+
+def _run_with_terminal_stdin(*args: str) -> tuple[int, str]:
+    """Run the console script with a pseudo-terminal as its standard input (a person at a shell prompt)."""
+    pty = pytest.importorskip("pty", reason="pseudo-terminals are POSIX only")
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen([console_script(), *args], stdin=terminal, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env=server_env())
+        try:
+            out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise AssertionError(f"`gemini-lsp {' '.join(args)}` waited for input in a terminal") from None
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    return process.returncode, out + err
+
+
+def test_bare_command_in_a_terminal_prints_usage_and_exits_2():
+    status, output = _run_with_terminal_stdin()
+    assert status == 2
+    assert output.startswith("usage: gemini-lsp")
+    assert "gemini-lsp check PATH" in output and "gemini-lsp serve" in output
+    assert "Traceback" not in output
+
+
+def test_serve_with_stdin_at_end_says_so_in_one_line():
+    result = run("serve", stdin="")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "gemini-lsp serve: standard input ended before a language client connected"
+    assert result.stdout == ""
+
+
+def test_serve_with_stdin_closed_says_so_in_one_line():
+    result = subprocess.run([console_script(), "serve"], capture_output=True, text=True, env=server_env(),
+                            stdin=subprocess.DEVNULL, timeout=60, preexec_fn=_close_stdin)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gemini-lsp serve: standard input is closed"), result.stderr
+
+
+def _close_stdin() -> None:
+    os.close(0)
+
+
+def test_bare_command_without_a_terminal_still_serves_editors():
+    """Editors configured with a bare `gemini-lsp` keep working: with a pipe on stdin it is the server."""
+    result = run(stdin="")
+    assert result.returncode == 1
+    assert "before a language client connected" in result.stderr

@@ -23,11 +23,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="replace")
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command is None and _interactive(sys.stdin):
+        parser.print_usage(sys.stderr)  # a person at a terminal, not an editor: say what to run (as ruff does)
+        print("gemini-lsp: give a command: `gemini-lsp check PATH...` lints request files; `gemini-lsp serve` is what "
+              "an editor runs (see `gemini-lsp --help`)", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "serve" or args.command is None:
-        from .server import serve
-
-        serve()
-        return EXIT_OK
+        return run_serve()
     if args.command == "check":
         return run_check(args)
     if args.command == "models":
@@ -39,6 +41,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     parser.print_help()
     return EXIT_USAGE
+
+
+def _interactive(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def run_serve() -> int:
+    """`gemini-lsp serve`: the language server on stdin/stdout, with a one-line message instead of a traceback when
+    there is no standard input to serve on."""
+    if sys.stdin is None or sys.stdout is None or sys.stdin.closed:
+        print("gemini-lsp serve: standard input is closed; an editor starts this command with a pipe on its standard "
+              "input (see client-vscode/EDITORS.md)", file=sys.stderr)
+        return EXIT_USAGE
+    if _interactive(sys.stdin):
+        print("gemini-lsp serve: waiting for a language client on standard input (Ctrl-D ends it)", file=sys.stderr)
+    from .server import serve
+
+    if not serve():
+        print("gemini-lsp serve: standard input ended before a language client connected", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
