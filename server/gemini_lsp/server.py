@@ -14,7 +14,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from . import __version__
+from . import __version__, log_levels
 from .analysis import Analysis, RequestContext, analyze, request_context
 from .catalog import Catalog, default_refresh_cache_path, load_catalog
 from .document import ParsedDocument, parse
@@ -432,6 +432,7 @@ def _register_editing_features(server: GeminiLanguageServer) -> None:
 def serve() -> bool:
     """Run the server on stdin/stdout until the client leaves; whether a client connected (sent `initialize`)."""
     logging.basicConfig(level=logging.WARNING, format="gemini-lsp %(levelname)s %(message)s")
+    log_levels.install()
     server = create_server()
     server.start_io()
     return server.connected
