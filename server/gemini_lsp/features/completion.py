@@ -29,6 +29,7 @@ from .docs import (
     format_number,
     model_doc,
     model_summary,
+    status_label,
 )
 
 __all__ = ["TRIGGER_CHARACTERS", "CompletionSupport", "complete"]
@@ -566,14 +567,15 @@ def _model_items(ctx: _Context, catalog: Catalog, method: str, today: date | Non
     items = []
     for i, m in enumerate(models):
         status = catalog.effective_status(m, day)
+        label = status_label(m, status, catalog.is_documented(m))
         text = f"{quote}{prefix}{m.id}{quote}"
         items.append(
             ctx.item(
                 m.id,
                 text,
                 kind=types.CompletionItemKind.Value,
-                detail=model_summary(m, status),
-                description=status,
+                detail=model_summary(m, label),
+                description=label,
                 documentation=model_doc(m, catalog, day, ctx.support.markdown),
                 sort=f"{i:04d}",
                 filter_text=text,

@@ -8,7 +8,7 @@ from typing import Any
 from ..catalog import Catalog, ModelInfo
 from ..schema import EnumInfo, EnumValue, FieldInfo, RequestSchema
 
-__all__ = ["enum_value_doc", "field_doc", "field_facts", "field_type", "format_number", "model_doc", "model_summary"]
+__all__ = ["enum_value_doc", "field_doc", "field_facts", "field_type", "format_number", "model_doc", "model_summary", "status_label"]
 
 _KIND_TEXT = {
     "string": "string",
@@ -192,8 +192,15 @@ def _tokens(n: int | None) -> str | None:
     return None if n is None else f"{n:,}"
 
 
+def status_label(model: ModelInfo, status: str, documented: bool) -> str:
+    """The status as shown to users: a name without documentation is "undocumented", never "current"."""
+    if documented:
+        return status
+    return "undocumented" if status == "current" else f"{status}, undocumented"
+
+
 def model_summary(model: ModelInfo, status: str) -> str:
-    """One line for completion details: status and token limits."""
+    """One line for completion details: status (as `status_label` words it) and token limits."""
     parts = [status]
     limits = []
     if model.input_token_limit is not None:
@@ -215,9 +222,12 @@ def model_facts(model: ModelInfo, catalog: Catalog, today: date) -> list[tuple[s
     """(label, text) facts of a model from the catalogue; unknown facts are left out."""
     status: str = catalog.effective_status(model, today)
     facts: list[tuple[str, str]] = []
-    status_text = status
+    documented = catalog.is_documented(model)
+    status_text = status_label(model, status, documented)
     if status != model.status:
         status_text += f" (recorded as {model.status})"
+    if not documented:
+        status_text += " — known only by name (from an SDK's model list); no documentation of it was found"
     facts.append(("Status", status_text))
     if model.release_date:
         facts.append(("Released", model.release_date.isoformat()))

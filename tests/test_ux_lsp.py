@@ -1,0 +1,99 @@
+"""What a careful user notices in the editor, through the real server and a real LSP client (VS Code's and Neovim's
+recorded capabilities): the order and labels of model completions, the code actions offered for the kinds the client
+asks for, and hovers worded in the file's own spelling."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from conftest import server_env  # type: ignore[import-not-found]
+
+URI = "file:///tmp/gemini-lsp-ux/request.gemini.json"
+UNDOCUMENTED = ("gemini-4-argon", "gemini-4-carbon", "gemini-4-hydrogen", "gemini-4-neon")
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "gemini_lsp", "serve"], server_env=server_env()),
+    params=["visual-studio-code", "neovim"],
+)
+async def client(request, lsp_client: LanguageClient):
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities(request.param)))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_doc(client: LanguageClient, text: str) -> str:
+    """Open `text` with the cursor mark `|` removed; return the text."""
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=URI, language_id="gemini-json", version=1, text=text.replace("|", ""))))
+    return text.replace("|", "")
+
+
+def at(text: str, offset: int) -> types.Position:
+    before = text[:offset]
+    return types.Position(line=before.count("\n"), character=len(before) - (before.rfind("\n") + 1))
+
+
+def cursor(text: str) -> types.Position:
+    return at(text, text.index("|"))
+
+
+async def complete(client: LanguageClient, marked: str) -> list[types.CompletionItem]:
+    open_doc(client, marked)
+    result = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=URI), position=cursor(marked)))
+    items = result.items if isinstance(result, types.CompletionList) else (result or [])
+    return sorted(items, key=lambda i: i.sort_text or i.label)
+
+
+async def hover_text(client: LanguageClient, text: str, needle: str) -> str:
+    open_doc(client, text)
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=URI), position=at(text, text.index(needle) + 1)))
+    assert hover is not None
+    contents = hover.contents
+    assert isinstance(contents, types.MarkupContent)
+    return contents.value
+
+
+# -- 6. model completion: documented GA models first, undocumented names last and labelled ------------------------
+
+
+async def test_model_completion_ranks_documented_models_first(client: LanguageClient):
+    items = await complete(client, '{"model": "|", "contents": []}')
+    labels = [i.label for i in items]
+    assert labels[0] == "gemini-3.8-flash"
+    for name in UNDOCUMENTED:
+        assert name in labels
+    first_undocumented = min(labels.index(n) for n in UNDOCUMENTED)
+    for documented in ("gemini-3.8-flash", "gemini-3.7-flash", "gemini-3.5-flash", "gemini-3.1-pro-preview",
+                       "gemini-flash-latest"):
+        assert labels.index(documented) < first_undocumented, documented
+    # generally available before previews before aliases
+    assert labels.index("gemini-3.1-flash-lite") < labels.index("gemini-3.1-pro-preview")
+    assert labels.index("gemini-3.1-pro-preview") < labels.index("gemini-flash-latest")
+    # newest generally available first
+    assert labels.index("gemini-3.8-flash") < labels.index("gemini-3.7-flash") < labels.index("gemini-3.5-flash")
+
+
+async def test_undocumented_model_names_are_never_called_current(client: LanguageClient):
+    items = await complete(client, '{"model": "|", "contents": []}')
+    by_label = {i.label: i for i in items}
+    for name in UNDOCUMENTED:
+        item = by_label[name]
+        words = " ".join(filter(None, [item.detail, item.label_details.description if item.label_details else None]))
+        assert "undocumented" in words and "current" not in words, (name, words)
+    flash = by_label["gemini-3.8-flash"]
+    assert "current" in (flash.detail or "")
+
+
+async def test_hover_on_an_undocumented_model_does_not_call_it_current(client: LanguageClient):
+    value = await hover_text(client, '{"model": "models/gemini-4-argon", "contents": []}', "gemini-4-argon")
+    assert "undocumented" in value
+    assert "current" not in value
+    documented = await hover_text(client, '{"model": "models/gemini-3.8-flash", "contents": []}', "gemini-3.8-flash")
+    assert "current" in documented
