@@ -97,3 +97,55 @@ async def test_hover_on_an_undocumented_model_does_not_call_it_current(client: L
     assert "current" not in value
     documented = await hover_text(client, '{"model": "models/gemini-3.8-flash", "contents": []}', "gemini-3.8-flash")
     assert "current" in documented
+
+
+# -- 7. the light bulb offers key-case rewrites only where they help -------------------------------------------------
+
+
+async def code_action_titles(client: LanguageClient, text: str, only: list[str] | None = None,
+                             with_diagnostics: bool = True) -> list[str]:
+    open_doc(client, text)
+    diagnostics: list[types.Diagnostic] = []
+    if with_diagnostics:
+        # the quick fixes come with the file's diagnostics, as the light bulb asks for them (pulled from the server)
+        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=URI)))
+        diagnostics = list(getattr(report, "items", []))
+    end = at(text, len(text))
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=URI),
+        range=types.Range(start=types.Position(line=0, character=0), end=end),
+        context=types.CodeActionContext(diagnostics=diagnostics, only=only,
+                                        trigger_kind=types.CodeActionTriggerKind.Automatic)))
+    return [a.title for a in actions or [] if isinstance(a, types.CodeAction)]
+
+
+CAMEL_FILE = '{"contents": [{"role": "assistant", "parts": [{"text": "hi"}]}], "generationConfig": {"maxOutputTokens": 5}}'
+SNAKE_FILE = '{"contents": [{"role": "assistant", "parts": [{"text": "hi"}]}], "generation_config": {"max_output_tokens": 5}}'
+MIXED_FILE = '{"contents": [{"role": "assistant", "parts": [{"text": "hi"}]}], "generationConfig": {"max_output_tokens": 5}}'
+
+
+async def test_light_bulb_on_a_camel_case_file_has_no_case_rewrite(client: LanguageClient):
+    titles = await code_action_titles(client, CAMEL_FILE)
+    assert any("model" in t for t in titles)  # the quick fix for role "assistant" is there...
+    assert not [t for t in titles if t.startswith("Convert all keys")]  # ...and no key-case noise
+
+
+async def test_light_bulb_on_a_snake_case_file_has_no_case_rewrite(client: LanguageClient):
+    titles = await code_action_titles(client, SNAKE_FILE)
+    assert not [t for t in titles if t.startswith("Convert all keys")]
+
+
+async def test_light_bulb_on_a_mixed_file_offers_both_spellings(client: LanguageClient):
+    titles = await code_action_titles(client, MIXED_FILE)
+    assert "Convert all keys to camelCase" in titles and "Convert all keys to snake_case" in titles
+
+
+async def test_quick_fix_request_never_gets_refactorings(client: LanguageClient):
+    titles = await code_action_titles(client, MIXED_FILE, only=[types.CodeActionKind.QuickFix])
+    assert titles and not [t for t in titles if t.startswith("Convert")]
+
+
+async def test_refactor_menu_offers_the_rewrite_that_changes_something(client: LanguageClient):
+    titles = await code_action_titles(client, CAMEL_FILE, only=[types.CodeActionKind.Refactor], with_diagnostics=False)
+    assert titles == ["Convert all keys to snake_case"]
