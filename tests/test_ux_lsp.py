@@ -149,3 +149,43 @@ async def test_quick_fix_request_never_gets_refactorings(client: LanguageClient)
 async def test_refactor_menu_offers_the_rewrite_that_changes_something(client: LanguageClient):
     titles = await code_action_titles(client, CAMEL_FILE, only=[types.CodeActionKind.Refactor], with_diagnostics=False)
     assert titles == ["Convert all keys to snake_case"]
+
+
+# -- 8. hovers in the file's spelling and in plain words --------------------------------------------------------------
+
+COUNT_URI = "file:///tmp/gemini-lsp-ux/request.countTokens.gemini.json"
+
+
+async def hover_at(client: LanguageClient, uri: str, text: str, needle: str) -> str:
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="gemini-json", version=1, text=text)))
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=at(text, text.index(needle) + 1)))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    return hover.contents.value
+
+
+async def test_count_tokens_hover_speaks_camel_case_in_a_camel_case_file(client: LanguageClient):
+    text = '{"contents": [{"parts": [{"text": "hi"}]}], "generationConfig": {"maxOutputTokens": 5}}'
+    value = await hover_at(client, COUNT_URI, text, '"contents"')
+    assert "generateContentRequest" in value
+    assert "generate_content_request" not in value
+    assert "One of" not in value and "group" not in value
+    assert "either `contents` or `generateContentRequest`, not both" in value.replace("**", "")
+
+
+async def test_count_tokens_hover_speaks_snake_case_in_a_snake_case_file(client: LanguageClient):
+    text = '{"generate_content_request": {"contents": [], "generation_config": {"max_output_tokens": 5}}}'
+    value = await hover_at(client, COUNT_URI, text, '"generate_content_request"')
+    assert "generate_content_request" in value
+    assert "generateContentRequest" not in value.split("Accepted spellings")[0]
+    assert "either `contents` or `generate_content_request`, not both" in value.replace("**", "")
+
+
+async def test_field_hover_description_uses_the_files_spelling(client: LanguageClient):
+    camel = '{"contents": [], "generationConfig": {"responseMimeType": "application/json", "responseSchema": {}}}'
+    value = await hover_at(client, URI, camel, '"responseSchema"')
+    assert "response_mime_type" not in value and "responseMimeType" in value
+    snake = '{"contents": [], "generation_config": {"response_mime_type": "application/json", "response_schema": {}}}'
+    value = await hover_at(client, URI, snake, '"response_schema"')
+    assert "responseMimeType" not in value.split("Accepted spellings")[0] and "response_mime_type" in value
