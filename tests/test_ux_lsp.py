@@ -189,3 +189,62 @@ async def test_field_hover_description_uses_the_files_spelling(client: LanguageC
     snake = '{"contents": [], "generation_config": {"response_mime_type": "application/json", "response_schema": {}}}'
     value = await hover_at(client, URI, snake, '"response_schema"')
     assert "responseMimeType" not in value.split("Accepted spellings")[0] and "response_mime_type" in value
+
+
+# -- 5. a cut-off file: one finding at its end, one fix that closes everything ----------------------------------------
+
+CUT = '{\n  "contents": [\n    {"role": "user", "parts": [{"text": "hi'
+
+
+async def pulled(client: LanguageClient) -> list[types.Diagnostic]:
+    report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+        text_document=types.TextDocumentIdentifier(uri=URI)))
+    return list(getattr(report, "items", []))
+
+
+def apply(text: str, edit: types.WorkspaceEdit) -> str:
+    edits = []
+    for change in edit.document_changes or []:
+        assert isinstance(change, types.TextDocumentEdit)
+        edits.extend(change.edits)
+    for e in (edit.changes or {}).get(URI, []):
+        edits.append(e)
+    lines = text.split("\n")
+
+    def off(p: types.Position) -> int:
+        return sum(len(line) + 1 for line in lines[: p.line]) + p.character
+
+    for e in sorted(edits, key=lambda e: off(e.range.start), reverse=True):
+        text = text[: off(e.range.start)] + e.new_text + text[off(e.range.end):]
+    return text
+
+
+async def test_a_cut_off_file_gets_one_error_at_its_end_and_one_fix(client: LanguageClient):
+    open_doc(client, CUT)
+    diagnostics = await pulled(client)
+    errors = [d for d in diagnostics if d.severity == types.DiagnosticSeverity.Error]
+    assert [d.code for d in errors] == ["GL004"]
+    [error] = errors
+    assert error.range.end == at(CUT, len(CUT))
+    assert "left open" in error.message and "a string" in error.message
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=URI), range=error.range,
+        context=types.CodeActionContext(diagnostics=[error], only=[types.CodeActionKind.QuickFix])))
+    [close] = [a for a in actions or [] if isinstance(a, types.CodeAction) and a.title.startswith("Close")]
+    assert close.edit is not None
+    fixed = apply(CUT, close.edit)
+    assert fixed == CUT + '"}]}]}'
+
+
+async def test_cutting_a_file_while_editing_reports_the_same_as_opening_it(client: LanguageClient):
+    whole = CUT + '"}]}]}'
+    open_doc(client, whole)
+    assert [d.code for d in await pulled(client) if d.severity == types.DiagnosticSeverity.Error] == []
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=at(whole, len(CUT)), end=at(whole, len(whole))), text="")]))
+    after_edit = await pulled(client)
+    assert [d.code for d in after_edit if d.severity == types.DiagnosticSeverity.Error] == ["GL004"]
+    [error] = [d for d in after_edit if d.code == "GL004"]
+    assert error.range.end == at(CUT, len(CUT))
