@@ -464,7 +464,7 @@ def _enum_items(ctx: _Context, schema: RequestSchema | None, f: FieldInfo) -> li
                 text,
                 kind=types.CompletionItemKind.EnumMember,
                 detail=_short(enum.name) + (" · deprecated" if v.deprecated else ""),
-                documentation=enum_value_doc(enum, v, ctx.support.markdown),
+                documentation=enum_value_doc(enum, v, ctx.support.markdown, ctx.style, schema),
                 sort=f"{i:03d}",
                 filter_text=text,
                 deprecated=v.deprecated,

@@ -307,7 +307,8 @@ def model_facts(model: ModelInfo, catalog: Catalog, today: date) -> list[tuple[s
     if status != model.status:
         status_text += f" (recorded as {model.status})"
     if not documented:
-        status_text += " — known only by name (from an SDK's model list); no documentation of it was found"
+        status_text += (" — Google's documentation does not describe this model; it is known only from an SDK's model "
+                        "list or from third parties")
     facts.append(("Status", status_text))
     if model.release_date:
         facts.append(("Released", model.release_date.isoformat()))
