@@ -498,7 +498,7 @@ async def _serve(server: Any, stdin: BinaryIO) -> int:
             await asyncio.sleep(0)  # let timers and handlers run between messages
         if reader.eof and handler.exit_code is None:
             log.info("stdin closed without an exit notification")
-            return 0 if handler.shutdown else 1
+            return 0  # the client left (LSP defines the status only for `exit`)
     if getter is not None:
         getter.cancel()
     return handler.exit_code

@@ -9,7 +9,6 @@ import asyncio
 import inspect
 import logging
 import secrets
-import sys
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -24,7 +23,7 @@ from pygls.exceptions import (
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from . import __version__
+from . import __version__, log_levels
 from .analysis import Analysis, RequestContext, analyze, request_context
 from .catalog import Catalog, default_refresh_cache_path, load_catalog
 from .document import ParsedDocument, parse
@@ -218,6 +217,7 @@ class GeminiProtocol(LanguageServerProtocol):
             params.capabilities.general.position_encodings = None
         server = self.gemini
         server.client = ClientFeatures.from_capabilities(params.capabilities)
+        server.connected = True
         server.initialization_options = params.initialization_options
         return (yield from super().lsp_initialize(params))
 
@@ -236,6 +236,7 @@ class GeminiLanguageServer(LanguageServer):
         self.caches: dict[str, AnalysisCache] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.client = ClientFeatures()
+        self.connected = False  # set by `initialize`
         self.settings_generation = 0
         self.reported_setting_problems: set[str] = set()
 
@@ -459,9 +460,15 @@ def _register_editing_features(server: GeminiLanguageServer) -> None:
     registration.register(server)
 
 
-def serve() -> None:
-    """Run the server on stdin/stdout (a forgiving reader, see protocol_io); exit with the status LSP asks for."""
+def serve() -> tuple[bool, int]:
+    """Run the server on stdin/stdout (a forgiving reader, see protocol_io) until `exit` or the end of stdin.
+
+    Returns whether a client connected (sent `initialize`) and the exit status LSP asks for: 0 after `shutdown`
+    and `exit` (or when the client just leaves), 1 for `exit` without `shutdown`."""
     from .protocol_io import serve_stdio
 
     logging.basicConfig(level=logging.WARNING, format="gemini-lsp %(levelname)s %(message)s")
-    sys.exit(serve_stdio(create_server()))
+    log_levels.install()
+    server = create_server()
+    status = serve_stdio(server)
+    return server.connected, status
