@@ -102,10 +102,10 @@ def test_a_run_of_line_breaks_costs_no_memory_per_break_in_the_parser() -> None:
 @pytest.mark.parametrize("trivia", ["//\n", "/* */\n", " \r\n", "// x\r"])
 def test_skipping_comments_and_whitespace_costs_no_memory_per_repetition(trivia: str) -> None:
     # features/context._WS_OR_COMMENT: one million `//` lines cost 126 MB on completion
-    text = trivia * 300_000 + "x"
+    text = trivia * 50_000 + "x"
     peak = peak_bytes(lambda: skip_trivia(text, 0))
     assert skip_trivia(text, 0) == len(text) - 1
-    assert peak < 1_000_000, f"{peak:,} bytes traced"
+    assert peak < 500_000, f"{peak:,} bytes traced"  # the regex took ~120 bytes per repetition: 6 MB here
 
 
 @pytest.mark.parametrize("field", ["temperature", "candidateCount", "seed"])
@@ -158,7 +158,7 @@ def test_unknown_keys_past_the_cap_are_counted_not_built(monkeypatch: pytest.Mon
 
 
 def test_many_unknown_keys_are_linear() -> None:
-    assert_linear(_unknown_keys, check, 5_000)
+    assert_linear(_unknown_keys, check, 2_000)
 
 
 def test_bad_escapes_stop_at_the_error_cap() -> None:
@@ -181,11 +181,11 @@ def test_a_huge_unknown_key_gets_no_suggestion_work() -> None:
 def test_the_line_index_costs_a_few_bytes_per_line(brk: str) -> None:
     from gemini_lsp.positions import LineIndex
 
-    lines = 1_000_000
+    lines = 50_000
     text = "{" + brk * lines + "}"
     peak = peak_bytes(lambda: LineIndex(text))
     # two offsets per line at 4 bytes each (a list of Python ints took ~80 bytes per line)
-    assert peak < 14 * lines + 3_000_000, f"{peak:,} bytes traced for {lines:,} lines"
+    assert peak < 14 * lines + 1_000_000, f"{peak:,} bytes traced for {lines:,} lines"
     index = LineIndex(text)
     assert index.line_count == lines + 1 and index.position(len(text)) == (lines, 1)
 
@@ -194,7 +194,7 @@ def test_an_edited_line_index_stays_compact() -> None:
     from gemini_lsp.text_store import update_line_index
     from gemini_lsp.positions import LineIndex
 
-    lines = 500_000
+    lines = 50_000
     text = "\n" * lines
     index = LineIndex(text)
 
@@ -202,7 +202,7 @@ def test_an_edited_line_index_stays_compact() -> None:
         new = text[:10] + "x\n" + text[10:]
         update_line_index(index, new, 10, 10, 2).position(len(new))
 
-    assert peak_bytes(edit) < 20 * lines + 3_000_000
+    assert peak_bytes(edit) < 20 * lines + 1_000_000
 
 
 # -- 8. many nodes ---------------------------------------------------------------------------------------------------
@@ -228,10 +228,10 @@ def test_schema_nodes_do_not_convert_the_same_names_again() -> None:
 
 
 def test_many_schema_properties_and_items_are_linear() -> None:
-    assert_linear(_schema_properties, check, 5_000)
+    assert_linear(_schema_properties, check, 1_500)
     assert_linear(lambda n: _request('"responseMimeType": "application/json", "responseSchema": {"type": "ARRAY", '
                                      '"items": {"type": "OBJECT"}, "example": [' + ", ".join(['{"a": 1}'] * n) + "]}"),
-                  check, 20_000)
+                  check, 5_000)
 
 
 def test_bad_enum_values_past_the_cap_get_no_suggestion_work(monkeypatch: pytest.MonkeyPatch) -> None:
