@@ -255,7 +255,7 @@ def test_many_changes_do_not_grow_memory(server: RawServer) -> None:
 
 
 def test_opening_and_closing_documents_returns_memory(server: RawServer) -> None:
-    texts = [VALID.replace("hello", "hello " * (i % 50) + str(i)) for i in range(300)]
+    texts = [VALID.replace("hello", "hello " * 2000 + str(i)) for i in range(300)]  # ~12 KB each
 
     def cycle() -> None:
         for i, text in enumerate(texts):

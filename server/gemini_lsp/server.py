@@ -184,8 +184,7 @@ class GeminiProtocol(LanguageServerProtocol):
 
         These overrides are plain functions, not generators that `yield` to the handler as pygls' own are: pygls
         2.1.1 keeps the future of every notification handled by a generator in `_request_futures` for good (about
-        2 KB per keystroke, and the whole text of every opened document; docs/upstream/pygls-notification-leak.md).
-        """
+        2 KB per keystroke; docs/upstream/pygls-notification-leak.md)."""
         if (handler := self.fm.features.get(method)) is not None:
             result = handler(params)
             if inspect.isawaitable(result):  # an async handler: run it, and report its failure like pygls would
