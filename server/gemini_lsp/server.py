@@ -19,8 +19,10 @@ from .analysis import Analysis, RequestContext, analyze, request_context
 from .catalog import Catalog, default_refresh_cache_path, load_catalog
 from .document import ParsedDocument, parse
 from .checks.secrets import redact, redact_value
+from .engine import internal_error_finding
+from .features import registration
 from .features.diagnostics import to_diagnostics
-from .incremental import AnalysisCache, analyze_incremental, update_tree
+from .incremental import AnalysisCache, update_tree
 from .positions import LineIndex
 from .schema import RequestSchema, load_request_schema
 from .settings import Settings, parse_settings
@@ -79,8 +81,8 @@ class DocumentState:
             return None
         doc, splices = result
         if self.cache is not None:
-            for splice, edit in zip(splices, edits):
-                self.cache.on_splice(splice, edit.new_text)
+            for splice in splices:
+                self.cache.on_splice(splice)
         self._spliced = splices
         return doc
 
@@ -111,10 +113,7 @@ class DocumentState:
     def analysis(self) -> Analysis:
         if self._analysis is None:
             doc = self.doc
-            if self.cache is not None:
-                self._analysis = analyze_incremental(self.text, self.uri, self.settings, self.catalog, doc, self.cache)
-            else:
-                self._analysis = analyze(self.text, self.uri, self.settings, catalog=self.catalog, doc=doc)
+            self._analysis = analyze(self.text, self.uri, self.settings, catalog=self.catalog, doc=doc, cache=self.cache)
             self._context = self._analysis.context
         return self._analysis
 
@@ -259,10 +258,10 @@ class GeminiLanguageServer(LanguageServer):
     def diagnostics_for(self, state: DocumentState) -> list[types.Diagnostic]:
         try:
             findings = state.analysis.findings
-        except Exception as error:  # a bug in a check must not take the server down
+        except Exception as error:  # a bug outside the rules (each rule is isolated by the engine): shown, not hidden
             log.exception("checking %s failed", state.uri)
             self.log(f"checking failed: {type(error).__name__}: {error}", types.MessageType.Error)
-            return []
+            findings = [internal_error_finding(f"the analysis ({type(error).__name__}); no rule could run", ())]
         return redact_diagnostics(to_diagnostics(findings, state.index, state.version, self.settings.documentation_url))
 
     def publish(self, uri: str) -> None:
@@ -419,11 +418,7 @@ def create_server() -> GeminiLanguageServer:
 
 
 def _register_editing_features(server: GeminiLanguageServer) -> None:
-    """Completion, hover, code actions and symbols (features/), registered when present."""
-    try:
-        from .features import registration
-    except ImportError:
-        return
+    """Completion, hover, code actions and symbols (features/)."""
     registration.register(server)
 
 
