@@ -50,7 +50,7 @@ def run(ctx: CheckContext, cache: AnalysisCache | None = None) -> EngineResult:
     findings = runner.run()
     internal = list(runner.internal)
     extra: list[Finding] = []
-    parse_failure = getattr(ctx.doc, "internal_error", None)
+    parse_failure = ctx.doc.internal_error
     if parse_failure:
         internal.append("the parser")
         extra.append(internal_error_finding(f"the parser ({parse_failure}); the file could not be analysed", ()))
