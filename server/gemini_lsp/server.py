@@ -68,15 +68,14 @@ class DocumentState:
 
     def _patched(self) -> ParsedDocument | None:
         previous, edits = self.previous, self.edits
-        if previous is None or not edits or previous._doc is None:
+        if previous is None or not edits or not previous.parsed:
             return None
+        old_doc = previous.hand_over_tree()
         try:
-            result = update_tree(previous._doc, edits, self.text)
-        except Exception:  # pragma: no cover - a bug in the patch costs a full parse, never a failure
+            result = update_tree(old_doc, edits, self.text)
+        except Exception:  # a bug in the patch costs a full parse, never a failure (tests/test_fuzz.py fails on it)
             log.exception("patching the parse tree failed")
             result = None
-        previous._doc = None  # patched in place (or half-patched): never to be read again
-        previous._analysis = None
         if result is None:
             return None
         doc, splices = result
@@ -84,6 +83,19 @@ class DocumentState:
             for splice in splices:
                 self.cache.on_splice(splice)
         self._spliced = splices
+        return doc
+
+    @property
+    def parsed(self) -> bool:
+        """Whether this version's tree exists (and may be patched into the next version's)."""
+        return self._doc is not None
+
+    def hand_over_tree(self) -> ParsedDocument:
+        """This version's tree, for the next version to patch in place: this state must not read it again."""
+        doc = self._doc
+        assert doc is not None
+        self._doc = None
+        self._analysis = None
         return doc
 
     @property
@@ -220,7 +232,7 @@ class GeminiLanguageServer(LanguageServer):
         try:
             self.window_log_message(types.LogMessageParams(type=level, message=message))
         except Exception:  # pragma: no cover - no client connected
-            log.debug("could not log: %s", message)
+            log.warning("could not send a log message to the client: %s", message, exc_info=True)
 
     # -- documents --------------------------------------------------------------------------------------------
     def state(self, uri: str) -> DocumentState | None:
@@ -233,7 +245,7 @@ class GeminiLanguageServer(LanguageServer):
         if state is None or state.version != document.version or state.settings is not self.settings:
             previous = state if state is not None and state.settings is self.settings else None
             edits = document.take_edits(previous.version if previous is not None else None)
-            if previous is not None and previous._doc is None:
+            if previous is not None and not previous.parsed:
                 # never parsed: patch from the version before it, with both edit lists
                 older = previous.previous
                 if older is not None and previous.edits is not None and edits is not None:
@@ -338,7 +350,8 @@ class GeminiLanguageServer(LanguageServer):
             result = await self.workspace_configuration_async(
                 types.ConfigurationParams(items=[types.ConfigurationItem(section="geminiLsp")])
             )
-        except Exception as error:
+        except Exception as error:  # the client may not answer workspace/configuration: keep the settings we have
+            log.warning("could not read settings", exc_info=True)
             self.log(f"could not read settings: {error}", types.MessageType.Warning)
             return
         self.apply_settings(result[0] if result else None)
