@@ -159,11 +159,12 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _range(index, finding) -> dict:  # type: ignore[no-untyped-def]
-    start_line, start_char = index.position(finding.start)
-    end_line, end_char = index.position(finding.end)
+    from .positions import lsp_range
+
+    r = lsp_range(index, finding.start, finding.end)
     return {
-        "start": {"line": start_line, "character": start_char},
-        "end": {"line": end_line, "character": end_char},
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
     }
 
 

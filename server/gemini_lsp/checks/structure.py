@@ -55,14 +55,18 @@ MEMO_MIN_ITEMS = 8
 
 def check_structure(ctx: CheckContext) -> Iterator[Finding]:
     """Walk the tree along the schema and report every schema-level reason for a 400."""
-    findings, _ = walk_memoised(ctx, None, frozenset())
+    findings, _ = _walk(ctx, None, frozenset())
     return iter(findings)
 
 
 def walk_memoised(ctx: CheckContext, memo: WalkMemo | None, dirty: frozenset[Node]) -> tuple[list[Finding], WalkMemo]:
-    """The walk of `check_structure`, reusing from `memo` (the previous walk's) the findings of each item of a long
-    list that is the same node object, at the same pointer and index, with the same length, and not in `dirty`
-    (an ancestor of an edit). Returns the findings and the memo for the next walk."""
+    """The walk of `check_structure`, reusing from `memo` (the previous walk's; None for the first) the findings of
+    each item of a long list that is the same node object, at the same pointer and index, with the same length, and
+    not in `dirty` (an ancestor of an edit). Returns the findings and the memo for the next walk."""
+    return _walk(ctx, memo if memo is not None else {}, dirty)
+
+
+def _walk(ctx: CheckContext, memo: WalkMemo | None, dirty: frozenset[Node]) -> tuple[list[Finding], WalkMemo]:
     root = ctx.doc.root
     schema = ctx.schema
     if root is None or schema is None:
@@ -77,7 +81,7 @@ def walk_memoised(ctx: CheckContext, memo: WalkMemo | None, dirty: frozenset[Nod
                 root.end,
             )], {}
         return [], {}
-    walker = SchemaWalker(ctx, memo if memo is not None else {}, dirty)
+    walker = SchemaWalker(ctx, memo, dirty)
     walker.message(root, schema.root, "")
     return walker.findings + list(walker.naming_hints()), walker.new_memo
 
@@ -106,6 +110,7 @@ def _within(f: Finding, lo: int, hi: int) -> bool:
 class SchemaWalker:
     def __init__(self, ctx: CheckContext, memo: WalkMemo | None = None, dirty: frozenset[Node] = frozenset()) -> None:
         self.ctx = ctx
+        self.memoise = memo is not None  # keep, per item of each long list, what the walk found (for the next walk)
         self.old_memo: WalkMemo = memo if memo is not None else {}
         self.new_memo: WalkMemo = {}
         self.dirty = dirty
@@ -229,7 +234,7 @@ class SchemaWalker:
                     self.value(member.value, field.map_value, member_pointer)
             return
         if field.repeated:
-            if node.kind == "array" and len(node.items) >= MEMO_MIN_ITEMS:
+            if self.memoise and node.kind == "array" and len(node.items) >= MEMO_MIN_ITEMS:
                 self.memoised_items(node, field, pointer)
                 values.check_list_rules(self, node, field, pointer)
                 return
