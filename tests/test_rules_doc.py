@@ -35,3 +35,18 @@ def test_every_rule_is_reported_by_exactly_one_check_or_by_the_engine():
     reported = [rule.code for check in CHECKS for rule in check.rules]
     assert len(reported) == len(set(reported))
     assert set(RULES) - set(reported) == {"GL900", "GL116", "GL901", "GL902"}
+
+
+def test_diagnostics_link_the_checkout_doc_or_render_it_into_the_cache(tmp_path):
+    from gemini_lsp.features.diagnostics import rules_doc_file
+
+    checkout = ROOT / "docs" / "rules.md"
+    assert rules_doc_file(checkout, tmp_path) == checkout.as_uri()
+    # an installed package has no docs/ beside it: the same text, rendered from the rules into the cache
+    uri = rules_doc_file(tmp_path / "no-checkout" / "rules.md", tmp_path / "cache")
+    assert uri is not None and uri.startswith("file://")
+    [written] = (tmp_path / "cache").glob("rules-*.md")
+    assert written.read_text(encoding="utf-8") == checkout.read_text(encoding="utf-8")
+    readonly = tmp_path / "ro"
+    readonly.write_text("a file, not a directory", encoding="utf-8")
+    assert rules_doc_file(tmp_path / "none.md", readonly / "cache") is None

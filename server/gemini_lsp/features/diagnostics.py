@@ -31,12 +31,15 @@ def rules_doc_uri() -> str | None:
     """`file:` URI of the rule documentation: `docs/rules.md` of a source checkout, else the same text rendered from
     the rule declarations into the user's cache (`$XDG_CACHE_HOME/gemini-lsp/rules-<digest>.md`); None when
     neither can be had (the diagnostics then carry no link)."""
-    checkout = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
-    if checkout.is_file():
-        return checkout.as_uri()
+    return rules_doc_file(Path(__file__).resolve().parents[3] / "docs" / "rules.md", default_refresh_cache_path().parent)
+
+
+def rules_doc_file(checkout_doc: Path, cache_dir: Path) -> str | None:
+    if checkout_doc.is_file():
+        return checkout_doc.as_uri()
     text = rules_doc.render()
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    target = default_refresh_cache_path().parent / f"rules-{digest}.md"
+    target = cache_dir / f"rules-{digest}.md"
     try:
         if not target.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
