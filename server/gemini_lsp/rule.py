@@ -60,6 +60,8 @@ class Rule:
     repro: tuple[str, ...] = ()
     #: data the check reads: the API's messages, fixed value lists and limits
     facts: Mapping[str, Any] = field(default_factory=dict)
+    #: the check that reports it (set when the check is declared; None for the rules the engine reports itself)
+    check: Check | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "facts", MappingProxyType(dict(self.facts)))
@@ -87,6 +89,12 @@ class Check:
     convert: Callable[[CheckContext, SyntaxIssue], Iterable[Finding]] | None = None
     #: "schema" scope: the check with a memo it owns (kept by the engine between runs) and the nodes edited since
     memoised: Callable[[CheckContext, Any, frozenset[Any]], tuple[list[Finding], Any]] | None = None
+
+    def __post_init__(self) -> None:
+        for rule in self.rules:
+            if rule.check is not None and rule.check.name != self.name:
+                raise ValueError(f"rule {rule.code} is reported by two checks ({rule.check.name}, {self.name})")
+            object.__setattr__(rule, "check", self)
 
     @property
     def codes(self) -> frozenset[str]:

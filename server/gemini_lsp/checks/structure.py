@@ -131,7 +131,7 @@ class SchemaWalker:
             field = msg.field(key)
             if field is None:
                 if pointer == "" and key == "model" and self.ctx.settings.api == "vertex":
-                    continue  # Vertex's model is a path parameter: GL305 (checks/model_rules.py) warns about it
+                    continue  # Vertex's model is a path parameter: GL305 (checks/model_id.py) warns about it
                 if node.complete:
                     suggested.update(self.unknown_field(member, msg, pointer, member_pointer))
                 continue
