@@ -50,7 +50,8 @@ class Rule:
     #: whether the API's own error text backs the rule (its message quotes what the API answers)
     api_text: bool
     #: the parts of the request it reads: JSON paths (`generationConfig.thinkingConfig`), "model" (the model's
-    #: catalogue facts), "text" (the raw text), "syntax" (the parser's findings)
+    #: catalogue facts), "text" (the raw text), "syntax" (the parser's findings). Documentation for now: the engine's
+    #: reuse follows the check's scope and `free_text`, not these paths
     reads: tuple[str, ...]
     #: whether it reads the content of free text (a part's `text`); an edit inside free text then re-runs it
     free_text: bool = False
