@@ -89,7 +89,7 @@ INT_RANGES = {
     "int32": (-(2**31), 2**31 - 1), "uint32": (0, 2**32 - 1),
     "int64": (-(2**63), 2**63 - 1), "uint64": (0, 2**64 - 1),
 }
-# Lenient proto3-JSON value forms (see FACTS.md §2.1).
+# Lenient proto3-JSON value forms (https://protobuf.dev/programming-guides/json/).
 INT_STRING = r"^\s*[-+]?[0-9]+(\.0*)?([eE]\+?[0-9]+)?\s*$"
 FLOAT_STRING = r"^\s*(NaN|[-+]?Infinity|[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?)\s*$"
 BASE64 = r"^[A-Za-z0-9+/_-]*={0,2}$"
