@@ -4,6 +4,8 @@
 pure-Python dependencies in server/lib, jsonschema included). Here that layout runs on a Python started with `-S`
 (no site-packages at all: nothing of ours or of the test venv can leak in), and its diagnostics are compared, file by
 file and field by field, with `gemini-lsp check --format json` over every file in tests/corpus and tests/accepted.
+The only wording allowed to differ is the name of a control in a message (`the setting geminiLsp.model` in the
+editor, `--model` in the CLI).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from conftest import CORPUS, ROOT
 BUNDLER = ROOT / "client-vscode" / "scripts" / "bundle-server.mjs"
 ACCEPTED = ROOT / "tests" / "accepted"
 SEVERITY = {1: "error", 2: "warning", 3: "information", 4: "hint"}
+#: The one intended difference: a message names the control the user has, the editor setting or the CLI option.
+CONTROLS = {"model": "--model", "maxFileSize": "--max-file-size", "api": "--api", "apiVersion": "--api-version",
+            "methods": "--method"}
 #: An editor cannot send undecodable bytes over JSON-RPC (VS Code shows U+FFFD); the CLI reports them (GL011).
 NOT_EDITOR_TEXT = {"024-invalid-utf8.gemini.json"}
 
@@ -73,6 +78,19 @@ def test_bundle_is_pure_python_and_self_sufficient(bundle: Path) -> None:
     assert compiled == []
 
 
+def test_every_runtime_dependency_is_bundled() -> None:
+    """A dependency added to pyproject.toml but not to the bundle would stop the server inside VS Code."""
+    import re
+    import tomllib
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    wanted = {re.split(r"[<>=!~ ;\[]", d, maxsplit=1)[0].lower().replace("_", "-") for d in deps}
+    script = BUNDLER.read_text(encoding="utf-8")
+    block = script[script.index("export const PY_DEPS = ["):]
+    bundled = {m.lower().replace("_", "-") for m in re.findall(r"'([A-Za-z0-9_.-]+)==", block[:block.index("];")])}
+    assert wanted <= bundled, f"runtime dependencies missing from PY_DEPS in {BUNDLER.name}: {sorted(wanted - bundled)}"
+
+
 def _corpus_files() -> list[tuple[Path, dict]]:
     out: list[tuple[Path, dict]] = []
     for folder in (CORPUS / "valid", CORPUS / "invalid", ACCEPTED):
@@ -107,9 +125,15 @@ def _cli(paths: list[Path], api: str, version: str, model: str) -> dict[str, lis
     return out
 
 
+def _as_cli_words(message: str) -> str:
+    for key, option in CONTROLS.items():
+        message = message.replace(f"the setting `geminiLsp.{key}`", f"`{option}`")
+    return message
+
+
 def _lsp(diagnostics: list[types.Diagnostic]) -> list[tuple]:
-    return sorted((d.code, SEVERITY[d.severity or 1], d.message, d.range.start.line, d.range.start.character,
-                   d.range.end.line, d.range.end.character) for d in diagnostics)
+    return sorted((d.code, SEVERITY[d.severity or 1], _as_cli_words(d.message), d.range.start.line,
+                   d.range.start.character, d.range.end.line, d.range.end.character) for d in diagnostics)
 
 
 async def test_bundled_server_and_cli_agree_on_every_corpus_file(bundle: Path) -> None:

@@ -31,6 +31,8 @@ const out = process.env.GEMINI_LSP_BUNDLE_OUT ? path.resolve(process.env.GEMINI_
 // >=2023.03.6, referencing>=0.28.4 and rpds-py>=0.25 (replaced, see above); referencing 0.37.0 requires attrs>=22.2,
 // rpds-py>=0.7.0 and typing-extensions>=4.4 (Python < 3.13); pyrsistent-as-rpds-py 2.1.0 needs pyrsistent.
 // Keep jsonschema's version the one pyproject.toml resolves to, so that GL115's messages are the CLI's.
+// pathspec 1.1.1 (gemini_lsp.file_walk, .gitignore rules) has no required dependencies. Every runtime dependency
+// of pyproject.toml must be here: tests/test_bundle.py checks it and starts the bundled server without site-packages.
 export const PY_DEPS = [
   'pygls==2.1.1',
   'lsprotocol==2025.0.0',
@@ -43,6 +45,7 @@ export const PY_DEPS = [
   'referencing==0.37.0',
   'pyrsistent-as-rpds-py==2.1.0',
   'pyrsistent==0.20.0',
+  'pathspec==1.1.1',
 ];
 
 // The `rpds` module jsonschema and referencing import, as pyrsistent-as-rpds-py's README describes (its
