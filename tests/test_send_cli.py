@@ -4,7 +4,6 @@ on 127.0.0.1 (tests/standin_api.py). The test key never appears in any output.""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
