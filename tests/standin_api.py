@@ -8,6 +8,8 @@ Routes (after an optional `/case/<id>`-style prefix that picks a scenario):
 * `/quota/<name>/...`: 429 with RetryInfo 1 s once, then the ordinary answer;
 * `/hang/...`: answers after 60 s (for cancelling);
 * `/slowstream/...`: three SSE frames 0.3 s apart;
+* the same scenarios by model name: `models/case-<id>`, `models/flaky-x`, `models/quota-x`, `models/hang-x`,
+  `models/slowstream-x` (one base URL serves a whole editor session);
 * anything else: the ordinary answer. It checks `x-goog-api-key` (400 API_KEY_INVALID like the real API) and
   unknown top-level fields of generateContent / countTokens bodies (a grammar-A 400 with a field violation); else
   200 with a canned GenerateContentResponse, a countTokens total or an SSE stream ending with usageMetadata.
@@ -58,6 +60,12 @@ class StandInHandler(BaseHTTPRequestHandler):
             type(self).requests.append(record)
         segments = parts.path.strip("/").split("/")
         scenario = segments[0] if segments else ""
+        model = parts.path.rsplit("/", 1)[-1].split(":", 1)[0]
+        if model.startswith("case-"):  # the model name picks a case too (one base URL for an editor session)
+            segments, scenario = ["case", model[5:]], "case"
+        elif model.startswith(("hang-", "flaky-", "quota-", "slowstream-")):
+            scenario = model.split("-", 1)[0]
+            segments = [scenario, model]
         if scenario == "case" and len(segments) > 1 and segments[1] in CASES:
             case = CASES[segments[1]]
             if case["status"] == 200:
