@@ -22,7 +22,8 @@ const out = path.join(here, 'server');
 
 // Pure-Python wheels only (py3-none-any). pygls 2.1.1 requires attrs>=24.3 and cattrs>=23.1.2; lsprotocol 2025.0.0 requires
 // attrs>=21.3.0 and cattrs!=23.2.1; cattrs 26 requires attrs>=25.4 and typing-extensions>=4.14;
-// exceptiongroup is only used on Python < 3.11.
+// exceptiongroup is only used on Python < 3.11. httpx 0.28 requires anyio, certifi, httpcore, idna; httpcore h11;
+// anyio 4.16 idna and typing_extensions.
 export const PY_DEPS = [
   'pygls==2.1.1',
   'lsprotocol==2025.0.0',
@@ -30,6 +31,13 @@ export const PY_DEPS = [
   'attrs==26.1.0',
   'typing_extensions==4.16.0',
   'exceptiongroup==1.3.1',
+  // sending (gemini_lsp.sending, imported only when the user sends): httpx and its pure-Python dependencies
+  'httpx==0.28.1',
+  'httpcore==1.0.9',
+  'h11==0.16.0',
+  'anyio==4.16.0',
+  'idna==3.20',
+  'certifi==2026.10.19.post1',
 ];
 
 function copyTree(src, dst, filter = () => true) {
