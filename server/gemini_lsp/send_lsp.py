@@ -264,7 +264,8 @@ async def run_send(ls: GeminiLanguageServer, args: Any) -> dict[str, Any]:
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"HTTP {outcome.status}"))
     count = 0
     current = ls.state(uri)
-    if outcome.error is not None and current is not None and current.version == state.version:
+    if outcome.status == 400 and outcome.error is not None and current is not None and current.version == state.version:
+        # a 400 is about the request: it goes into the file; other errors (quota, outages) only into the answer
         count = _store_diagnostics(ls, current, explain(outcome.error, analysis))
     elif current is not None:
         sending(ls).diagnostics.pop(uri, None)

@@ -281,6 +281,11 @@ def place_error(error: ApiError, doc: ParsedDocument, schema: RequestSchema | No
     located = [p for p in out if p.pointer is not None]
     if located:  # a summary line with no place beside located ones says nothing more
         out = [p for p in out if p.pointer is not None or not _is_summary(p.text)]
+    unplaced = [p for p in out if p.pointer is None]
+    if len(unplaced) > 1:  # what names no place is said once, for the whole file
+        first = unplaced[0]
+        merged = Placement(first.start, first.end, None, "\n".join(p.text for p in unplaced), None, False, "D")
+        out = [p for p in out if p.pointer is not None] + [merged]
     return out
 
 
