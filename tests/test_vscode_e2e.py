@@ -153,7 +153,8 @@ def vscode_run(pytestconfig: pytest.Config) -> dict:
     standin = StandIn(SEND_KEY)
     standin.thread.start()
     pytestconfig.add_cleanup(lambda: standin.__exit__(None, None, None))
-    cmd += ["--send-base-url", standin.base_url, "--send-key", SEND_KEY,
+    # (the base URL, a user setting, picks the stand-in's replay of llm-gemini#49's answer)
+    cmd += ["--send-base-url", f"{standin.base_url}/case/invalid-value-map-then-list", "--send-key", SEND_KEY,
             "--send-fixture", str(CLIENT / "test" / "e2e" / "fixtures" / "send.gemini.json")]
     bare = _bare_python()
     if bare is not None:
@@ -199,7 +200,7 @@ def test_vscode_details(vscode_run: dict) -> None:
         d = ok["send_answer"]
         assert "Send" in d["lenses"] and "Stream" in d["lenses"] and "Count tokens" in d["lenses"]
         assert "HTTP 400" in d["answer"] and "1 try" in d["answer"]
-        # the squiggle is on the "null" of anyOf[1].type: line 13 of the fixture, where `"null"` starts
+        # the squiggle is on the "null" of anyOf[1].type, where `"null"` starts
         fixture = (CLIENT / "test" / "e2e" / "fixtures" / "send.gemini.json").read_text(encoding="utf-8").splitlines()
         line = next(i for i, text in enumerate(fixture) if '"null"' in text)
         col = fixture[line].index('"null"') + 1

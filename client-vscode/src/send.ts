@@ -72,7 +72,7 @@ export class AnswerDocuments implements vscode.TextDocumentContentProvider {
         `POST ${String(result.url ?? '')}`,
       ];
       if (result.incomplete) a.header.push('INCOMPLETE: the stream broke before it ended; the text below is partial');
-      if (result.stopReason) a.header.push(`not retried: ${String(result.stopReason)}`);
+      if (result.stopReason && result.status !== 400) a.header.push(String(result.stopReason));
       if (result.hint) a.header.push(`hint: ${String(result.hint)}`);
       if (Number(result.diagnostics ?? 0) > 0) a.header.push(`${String(result.diagnostics)} problem(s) from the API are marked in the file`);
       a.body = JSON.stringify(result.response ?? null, null, 2);

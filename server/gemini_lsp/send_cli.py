@@ -326,8 +326,8 @@ def _report(args: argparse.Namespace, text: str, analysis: Any, prepared: Any, o
         if not (prepared.stream and outcome.ok):
             shown = json.dumps(answer, indent=2, ensure_ascii=False) if not isinstance(answer, str) else answer
             print(clean(shown))
-        if outcome.stop_reason:
-            print(clean(f"not retried: {outcome.stop_reason}"), file=sys.stderr)
+        if outcome.stop_reason and status != 400:
+            print(clean(outcome.stop_reason), file=sys.stderr)
         if outcome.hint:
             print(clean(f"hint: {outcome.hint}"), file=sys.stderr)
         if diagnostics:

@@ -407,7 +407,7 @@ async function main() {
       let text = '';
       for (let i = 0; i < 25; i++) {
         text = fs.readFileSync(file, 'utf8');
-        if (!text.includes("'")) break;
+        if (text && !text.includes("'")) break; // (an empty read: the save is still writing)
         await sleep(200);
       }
       const parsed = JSON.parse(text); // throws when not strict JSON
