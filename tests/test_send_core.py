@@ -274,3 +274,19 @@ def test_stream_mid_error_is_incomplete_and_not_retried() -> None:
     prepared = Prepared("https://h.example/v1beta/models/m:streamGenerateContent?alt=sse", b"{}", "streamGenerateContent", True)
     outcome, _ = _run(handler, prepared)
     assert len(calls) == 1 and outcome.text == "Once" and outcome.incomplete and outcome.error is not None
+
+
+def test_count_tokens_wraps_the_body_as_written() -> None:
+    from gemini_lsp.analysis import analyze
+    from gemini_lsp.sending.prepare import SendOptions, prepare
+    from gemini_lsp.settings import Settings
+
+    text = "{\n  'contents': [{'parts': [{'text': 'hi'}]}],  // lenient, as the API accepts\n}"
+    analysis = analyze(text, "a.gemini.json", Settings())
+    prepared, target = prepare(text.encode(), analysis, SendOptions(method="countTokens", model="gemini-3.8-flash"),
+                               {"GEMINI_API_KEY": KEY})
+    assert prepared.url.endswith("/v1beta/models/gemini-3.8-flash:countTokens") and not prepared.stream
+    body = prepared.body.decode()
+    assert body.startswith('{"generateContentRequest": {"model": "models/gemini-3.8-flash",') and text[1:] in body
+    plain, _ = prepare(text.encode(), analysis, SendOptions(model="gemini-3.8-flash"), {"GEMINI_API_KEY": KEY})
+    assert plain.body == text.encode()  # sent as it is
