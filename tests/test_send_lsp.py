@@ -166,6 +166,14 @@ async def test_stream_notifications_and_success_clears(client: LanguageClient) -
     assert _get(count, "status") == 200 and _get(count, "url").endswith(":countTokens")
 
 
+async def test_a_bad_key_is_not_a_problem_in_the_file(client: LanguageClient) -> None:
+    open_doc(client, _text("api-key-invalid-no-place"))
+    result = await execute(client, "geminiLsp.send", {"uri": URI, "mode": "send"})
+    assert _get(result, "status") == 400 and _get(result, "diagnostics") == 0
+    assert "API key not valid" in json.dumps(_get(result, "response"))
+    assert await api_diagnostics(client) == []
+
+
 async def test_cancel_stops_the_request(client: LanguageClient) -> None:
     open_doc(client, json.dumps({"model": "hang-a", "contents": [{"role": "user", "parts": [{"text": "hi"}]}]}))
     caps = client.capabilities_for_test  # type: ignore[attr-defined]

@@ -252,6 +252,11 @@ async def run_send(ls: GeminiLanguageServer, args: Any) -> dict[str, Any]:
             token = None
     try:
         outcome = await task
+    except CredentialError as error:  # e.g. no gcloud for a Vertex token: the user's setup, not our bug
+        if token is not None:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="no credentials"))
+        ls.log(f"send: {error}", types.MessageType.Warning)
+        return _fail(str(error))
     except asyncio.CancelledError:
         if token is not None:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="cancelled"))
@@ -264,8 +269,10 @@ async def run_send(ls: GeminiLanguageServer, args: Any) -> dict[str, Any]:
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"HTTP {outcome.status}"))
     count = 0
     current = ls.state(uri)
-    if outcome.status == 400 and outcome.error is not None and current is not None and current.version == state.version:
-        # a 400 is about the request: it goes into the file; other errors (quota, outages) only into the answer
+    about_file = outcome.status == 400 and outcome.error is not None and not (outcome.error.reason or "").startswith(
+        ("API_KEY", "CREDENTIALS", "ACCESS_TOKEN"))
+    if about_file and outcome.error is not None and current is not None and current.version == state.version:
+        # a 400 about the request goes into the file; a bad key, quota or outage only into the answer
         count = _store_diagnostics(ls, current, explain(outcome.error, analysis))
     elif current is not None:
         sending(ls).diagnostics.pop(uri, None)
