@@ -3,7 +3,8 @@
 Routes (after an optional `/case/<id>`-style prefix that picks a scenario):
 
 * `/case/<id>/...`: replays the answer of case <id> from tests/data/api_errors.json (real answers from public
-  reports) with its HTTP status (an SSE case as a stream);
+  reports) with its HTTP status (an SSE case as a stream); streamGenerateContent under a non-stream case gets the
+  slow stream below;
 * `/flaky/<name>/...`: 503 twice for each <name>, then the ordinary answer;
 * `/quota/<name>/...`: 429 with RetryInfo 1 s once, then the ordinary answer;
 * `/hang/...`: answers after 60 s (for cancelling);
@@ -66,8 +67,11 @@ class StandInHandler(BaseHTTPRequestHandler):
         elif model.startswith(("hang-", "flaky-", "quota-", "slowstream-")):
             scenario = model.split("-", 1)[0]
             segments = [scenario, model]
-        if scenario == "case" and len(segments) > 1 and segments[1] in CASES:
-            case = CASES[segments[1]]
+        method = parts.path.rsplit(":", 1)[-1] if ":" in parts.path else ""
+        case = CASES.get(segments[1]) if scenario == "case" and len(segments) > 1 else None
+        if case is not None and case["status"] != 200 and method == "streamGenerateContent":
+            case, scenario = None, "slowstream"  # a case replays its (non-streamed) answer; a stream gets streamed text
+        if case is not None:
             if case["status"] == 200:
                 self._stream_raw([case["answer"].encode()], 0)
             else:
@@ -95,7 +99,6 @@ class StandInHandler(BaseHTTPRequestHandler):
                                        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
                                                     "reason": "API_KEY_INVALID", "domain": "googleapis.com"}]}})
             return
-        method = parts.path.rsplit(":", 1)[-1] if ":" in parts.path else ""
         try:
             data = json.loads(body or b"null")
         except ValueError:

@@ -172,3 +172,9 @@ def test_explain_says_when_the_checker_has_no_rule(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert ("a rule it lacks" in result.stdout) or ("the checker also reports" in result.stdout)
     assert run("explain", str(path), stdin="").returncode == 2
+
+
+def test_slow_server_times_out(tmp_path: Path, api: StandIn) -> None:
+    result = run("send", str(_file(tmp_path, dict(GOOD, model="hang-a"))), "--timeout", "1", "--retries", "0",
+                 "--base-url", api.base_url)
+    assert result.returncode == 1 and "no answer (no answer within the read timeout)" in result.stdout

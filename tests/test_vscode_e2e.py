@@ -206,6 +206,7 @@ def test_vscode_details(vscode_run: dict) -> None:
         col = fixture[line].index('"null"') + 1
         assert f"[Ln {line + 1}, Col {col}]" in d["problem"], d["problem"]
         assert "any_of[1].type" in d["hover"]
+        assert "Hello from the stand-in." in d["stream"] and d["streamGrew"], d
     if "diagnostic" in ok:
         d = ok["diagnostic"]
         assert d["languageMode"] == "Gemini Request"

@@ -483,7 +483,25 @@ async function main() {
         const hoverText = (await hover.innerText()).replace(/\s+/g, ' ').trim();
         await steps.shot('11-api-squiggle');
         await page.keyboard.press('Escape');
-        return { lenses, answer: answerText.slice(0, 600), problem: problem.row, hover: hoverText.slice(0, 400) };
+        // Stream: the text grows in the answer document as it arrives; success clears the API's squiggle
+        await page.locator(`${EDITOR} .codelens-decoration a`, { hasText: 'Stream' }).first().click();
+        const streamDoc = page.locator('.monaco-editor[data-uri*="stream.jsonc"]').first();
+        await streamDoc.waitFor({ state: 'visible', timeout: T });
+        const seen = [];
+        let streamText = '';
+        for (let i = 0; i < 150 && !/HTTP 200/.test(streamText); i++) {
+          streamText = (await streamDoc.locator('.view-lines').innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+          if (seen[seen.length - 1] !== streamText) seen.push(streamText);
+          await sleep(50);
+        }
+        if (!/HTTP 200/.test(streamText) || !/Hello from the stand-in\./.test(streamText)) {
+          throw new Error(`stream document: ${streamText.slice(0, 300)}`);
+        }
+        const partial = seen.some((t) => /streaming…/.test(t) && !/stand-in\./.test(t));
+        await squiggles(page).first().waitFor({ state: 'detached', timeout: T });
+        await steps.shot('12-stream-answer');
+        return { lenses, answer: answerText.slice(0, 600), problem: problem.row, hover: hoverText.slice(0, 400),
+          stream: streamText.slice(0, 400), streamGrew: partial, streamStates: seen.length };
       });
     }
 
