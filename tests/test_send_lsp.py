@@ -174,6 +174,28 @@ async def test_a_bad_key_is_not_a_problem_in_the_file(client: LanguageClient) ->
     assert await api_diagnostics(client) == []
 
 
+async def test_a_later_success_clears_the_api_diagnostics(client: LanguageClient) -> None:
+    text = _text("semantic-map-by-key-missing")
+    open_doc(client, text)
+    result = await execute(client, "geminiLsp.send", {"uri": URI, "mode": "send"})
+    assert _get(result, "diagnostics") == 1
+    [d] = await api_diagnostics(client, 1)
+    assert text.splitlines()[d.range.start.line][d.range.start.character:d.range.end.character] == '"time_ranges"'
+    # another model (the stand-in then answers 200): an edit elsewhere keeps the API's diagnostic...
+    line = next(i for i, t in enumerate(text.splitlines()) if '"model"' in t)
+    old = text.splitlines()[line]
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(range=types.Range(
+            start=types.Position(line, 0), end=types.Position(line, len(old))), text='  "model": "gemini-3.8-flash",')]))
+    await asyncio.sleep(0.5)
+    assert len(await api_diagnostics(client, 1)) == 1
+    # ...and a successful answer clears it
+    counted = await execute(client, "geminiLsp.send", {"uri": URI, "mode": "countTokens"})
+    assert _get(counted, "status") == 200
+    assert await api_diagnostics(client, 0) == []
+
+
 async def test_cancel_stops_the_request(client: LanguageClient) -> None:
     open_doc(client, json.dumps({"model": "hang-a", "contents": [{"role": "user", "parts": [{"text": "hi"}]}]}))
     caps = client.capabilities_for_test  # type: ignore[attr-defined]

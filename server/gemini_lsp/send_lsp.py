@@ -274,8 +274,8 @@ async def run_send(ls: GeminiLanguageServer, args: Any) -> dict[str, Any]:
     if about_file and outcome.error is not None and current is not None and current.version == state.version:
         # a 400 about the request goes into the file; a bad key, quota or outage only into the answer
         count = _store_diagnostics(ls, current, explain(outcome.error, analysis))
-    elif current is not None:
-        sending(ls).diagnostics.pop(uri, None)
+    elif current is not None and sending(ls).diagnostics.pop(uri, None) is not None:
+        sending(ls).generation += 1  # pull clients must see that the API's diagnostics are gone
     _republish(ls, uri)
     from .send_cli import answer_json
 

@@ -484,6 +484,8 @@ async function main() {
         await steps.shot('11-api-squiggle');
         await page.keyboard.press('Escape');
         // Stream: the text grows in the answer document as it arrives; success clears the API's squiggle
+        await page.keyboard.press('Control+Home'); // the lenses sit above the first line
+        await sleep(300);
         await page.locator(`${EDITOR} .codelens-decoration a`, { hasText: 'Stream' }).first().click();
         const streamDoc = page.locator('.monaco-editor[data-uri*="stream.jsonc"]').first();
         await streamDoc.waitFor({ state: 'visible', timeout: T });
