@@ -76,7 +76,7 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     version = args.api_version or ("v1" if args.api == "vertex" else "v1beta")
     if args.api == "vertex" and version != "v1":
         raise ValueError("Vertex AI has only --api-version v1")
-    return Settings(api=args.api, api_version=version, model=args.model)
+    return Settings(api=args.api, api_version=version, model=args.model, origin="cli")
 
 
 def _read(path: str) -> tuple[bytes, str]:
