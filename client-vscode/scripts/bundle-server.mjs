@@ -38,6 +38,8 @@ export const PY_DEPS = [
   'anyio==4.16.0',
   'idna==3.20',
   'certifi==2026.10.19.post1',
+  // the CLI's file walking (cli.py imports gemini_lsp.file_walk, which needs pathspec, also when it only serves)
+  'pathspec==1.1.1',
 ];
 
 function copyTree(src, dst, filter = () => true) {
