@@ -42,6 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_refresh(args.base_url, args.cache)
         args.models_parser.print_help()
         return EXIT_USAGE
+    if args.command in ("send", "explain"):
+        from . import send_cli
+
+        return send_cli.run_send(args) if args.command == "send" else send_cli.run_explain(args)
     parser.print_help()
     return EXIT_USAGE
 
@@ -112,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     refresh.add_argument("--cache", default=None, metavar="PATH",
                          help="cache file to write (default: $XDG_CACHE_HOME/gemini-lsp/models.json, "
                          "else ~/.cache/gemini-lsp/models.json)")
+    from .send_cli import add_parsers
+
+    add_parsers(sub, APIS, API_VERSIONS, METHODS)
     return parser
 
 

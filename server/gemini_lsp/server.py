@@ -207,6 +207,9 @@ class GeminiProtocol(LanguageServerProtocol):
         server.client = ClientFeatures.from_capabilities(params.capabilities)
         server.connected = True
         server.initialization_options = params.initialization_options
+        from .send_lsp import send_config, sending
+
+        sending(server).config = send_config(params.initialization_options)
         return (yield from super().lsp_initialize(params))
 
 
@@ -278,7 +281,10 @@ class GeminiLanguageServer(LanguageServer):
             log.exception("checking %s failed", state.uri)
             self.log(f"checking failed: {type(error).__name__}: {error}", types.MessageType.Error)
             findings = [internal_error_finding(f"the analysis ({type(error).__name__}); no rule could run", ())]
-        return redact_diagnostics(to_diagnostics(findings, state.index, state.version, self.settings.documentation_url))
+        diagnostics = to_diagnostics(findings, state.index, state.version, self.settings.documentation_url)
+        from .send_lsp import api_diagnostics_for  # the API's own answer, kept apart until published
+
+        return redact_diagnostics(diagnostics) + api_diagnostics_for(self, state)
 
     def publish(self, uri: str) -> None:
         self.pending.pop(uri, None)
@@ -419,7 +425,9 @@ def create_server() -> GeminiLanguageServer:
         state = ls.state(params.text_document.uri)
         if state is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        result_id = f"{state.version}:{ls.settings_generation}"
+        from .send_lsp import sending
+
+        result_id = f"{state.version}:{ls.settings_generation}:{sending(ls).generation}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics_for(state), result_id=result_id)
@@ -440,6 +448,9 @@ def create_server() -> GeminiLanguageServer:
                 "catalog": status_feature.catalog_json(ls.catalog, refreshed)}
 
     _register_editing_features(server)
+    from . import send_lsp
+
+    send_lsp.register(server)
     return server
 
 

@@ -149,6 +149,9 @@ def register(server: GeminiLanguageServer) -> None:
                 analysis=_analysis(ls, state),
                 support=support,
             )
+            from ..send_lsp import save_actions
+
+            actions = [*actions, *save_actions(ls, params)]
             if support.literals:
                 return list(actions)
             # an old client: each action becomes a command the server carries out with workspace/applyEdit
