@@ -76,6 +76,10 @@ class Server:
 class Ours(Server):
     name = "gemini-lsp"
 
+    def __init__(self, root: Path = ROOT, name: str = "gemini-lsp") -> None:
+        self.root = root
+        self.name = name
+
     def command(self) -> list[str]:
         return [sys.executable, "-m", "gemini_lsp", "serve"]
 
@@ -140,7 +144,8 @@ async def start(server: Server, configure: bool = True) -> tuple[LanguageClient,
 
     cmd = server.command()
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT / "server") + os.pathsep + env.get("PYTHONPATH", "")
+    root = getattr(server, "root", ROOT)  # another checkout's server (--baseline) runs from its own sources
+    env["PYTHONPATH"] = str(root / "server") + os.pathsep + env.get("PYTHONPATH", "")
     await client.start_io(cmd[0], *cmd[1:], cwd=str(ROOT), env=env)
     proc = client._server  # noqa: SLF001
     assert proc is not None and proc.stderr is not None
@@ -672,7 +677,8 @@ async def main_async(args: argparse.Namespace) -> int:
         print(f"the incumbent is not installed: run `npm ci` in {HERE}", file=sys.stderr)
         return 2
     manifest = gen_docs.generate(OUT)
-    names = [n for n in manifest if not args.only or any(n.startswith(o) for o in args.only)]
+    names = [n for n in manifest if (not args.only and not args.docs) or any(n.startswith(o) for o in args.only or ())
+             or n in (args.docs or ())]
     if args.quick:
         names = [n for n in names if n.startswith(("small", "medium"))]
     reps = args.reps or (2 if args.quick else 3)
@@ -684,7 +690,10 @@ async def main_async(args: argparse.Namespace) -> int:
         print(f"sanity ({server.name}, known-bad document):", await sanity(server), flush=True)
     startups: dict[str, list[float]] = {}
     for n in range(starts):  # interleaved so that a burst of load hits all three alike
-        for server in (Floor(), Ours(), Incumbent()):
+        contenders: list[Server] = [Floor(), Ours(), Incumbent()]
+        if args.baseline:
+            contenders.append(Ours(Path(args.baseline).resolve(), "gemini-lsp (baseline)"))
+        for server in contenders:
             startups.setdefault(server.name, []).append(await startup_ms(server))
     if starts:
         print("start-up medians: " + ", ".join(f"{k} {fmt(median(v))} ms" for k, v in startups.items()), flush=True)
@@ -695,6 +704,7 @@ async def main_async(args: argparse.Namespace) -> int:
         for server in order:
             s = await session(server, name, path, reps)
             results.setdefault(name, {})[server.name] = s
+            save(info, reps, {}, startups, results, [])  # so that an interrupted run keeps what it measured
             status = f" ERROR {s.error}" if s.error else ""
             worst = max(((median(p.diag_ms) or 0.0, k) for k, p in s.places.items()), default=(0.0, "–"))
             print(f"  {name:38} {server.name:12} open {s.open_ms:8.1f} ms  slowest place {worst[1]:14} "
@@ -717,6 +727,12 @@ async def main_async(args: argparse.Namespace) -> int:
     print(f"\nTargets missed: {len(misses)}")
     for miss in misses:
         print("  - " + miss)
+    save(info, reps, sizes, startups, results, misses)
+    return 0
+
+
+def save(info: dict[str, str], reps: int, sizes: dict[str, int], startups: dict[str, list[float]],
+         results: dict[str, dict[str, Session]], misses: list[str]) -> None:
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps({
         "info": info,
@@ -726,12 +742,13 @@ async def main_async(args: argparse.Namespace) -> int:
         "sessions": {name: {s: asdict(r) for s, r in by.items()} for name, by in results.items()},
         "misses": misses,
     }, indent=1))
-    return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="*", help="document name prefixes (e.g. large-turns medium.unclosed)")
+    parser.add_argument("--docs", nargs="*", help="exact document names (e.g. large-turns large-blob.unclosed-late)")
+    parser.add_argument("--baseline", help="another checkout (e.g. of main): its server joins the start-up measurement")
     parser.add_argument("--reps", type=int, default=0,
                         help="rounds per kind of place (each: edit+pull, undo+pull, edit+completion, undo+hover); "
                              "default 3, 2 with --quick")

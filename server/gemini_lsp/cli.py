@@ -8,11 +8,13 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from . import __version__
-from .file_walk import WalkResult, collect_request_files
 from .settings import APIS, API_VERSIONS, METHODS, Settings
+
+if TYPE_CHECKING:
+    from .file_walk import WalkResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -140,6 +142,7 @@ def read_request_file(path: Path) -> str:
 def run_check(args: argparse.Namespace) -> int:
     from .analysis import analyze
     from .catalog import load_catalog
+    from .file_walk import collect_request_files
     from .findings import Finding
     from .positions import LineIndex
 

@@ -6,25 +6,45 @@ All the work is done by the pure layers; this module decides when, and converts 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from . import __version__, log_levels
-from .analysis import Analysis, RequestContext, analyze, request_context
-from .catalog import Catalog, default_refresh_cache_path, load_catalog
-from .document import ParsedDocument, parse
-from .checks.secrets import redact, redact_value
-from .features.diagnostics import to_diagnostics
-from .incremental import AnalysisCache, analyze_incremental, update_tree
+from .lazy_import import lazy
 from .positions import LineIndex
-from .schema import RequestSchema, load_request_schema
 from .settings import Settings, parse_settings
 from .text_store import TextEdit, TextStore
+
+if TYPE_CHECKING:
+    from .analysis import Analysis, RequestContext, analyze, request_context
+    from .catalog import Catalog, default_refresh_cache_path, load_catalog
+    from .checks.secrets import redact, redact_value
+    from .document import ParsedDocument, parse
+    from .features.diagnostics import to_diagnostics
+    from .incremental import AnalysisCache, analyze_incremental, update_tree
+    from .schema import RequestSchema, load_request_schema
+else:  # imported on first use or by `warm_up` after `initialized`: `initialize` is answered first (issue 13)
+    analyze, request_context = lazy("gemini_lsp.analysis", "analyze"), lazy("gemini_lsp.analysis", "request_context")
+    default_refresh_cache_path = lazy("gemini_lsp.catalog", "default_refresh_cache_path")
+    load_catalog = lazy("gemini_lsp.catalog", "load_catalog")
+    redact, redact_value = lazy("gemini_lsp.checks.secrets", "redact"), lazy("gemini_lsp.checks.secrets", "redact_value")
+    parse = lazy("gemini_lsp.document", "parse")
+    to_diagnostics = lazy("gemini_lsp.features.diagnostics", "to_diagnostics")
+    AnalysisCache = lazy("gemini_lsp.incremental", "AnalysisCache")
+    analyze_incremental = lazy("gemini_lsp.incremental", "analyze_incremental")
+    update_tree = lazy("gemini_lsp.incremental", "update_tree")
+    load_request_schema = lazy("gemini_lsp.schema", "load_request_schema")
+
+#: What `warm_up` imports after `initialized`, so that the first document is not slowed down by imports.
+WARM_UP_MODULES = ("gemini_lsp.analysis", "gemini_lsp.incremental", "gemini_lsp.features.diagnostics",
+                   "gemini_lsp.features.completion", "gemini_lsp.features.hover", "gemini_lsp.features.code_actions",
+                   "gemini_lsp.features.symbols")
 
 log = logging.getLogger("gemini_lsp")
 DOCUMENT_CONTEXT = "geminiLsp/documentContext"
@@ -204,7 +224,7 @@ class GeminiLanguageServer(LanguageServer):
         super().__init__("gemini-lsp", __version__, protocol_cls=GeminiProtocol)
         self.initialization_options: Any = None
         self.settings = Settings()
-        self.catalog = load_catalog()
+        self._catalog: Catalog | None = None  # loaded on first use (`catalog`), after `initialize`
         self.catalog_refresh_key: tuple[str, float, int] | None = None  # the cache file applied: path, mtime, size
         self.states: dict[str, DocumentState] = {}
         self.store = TextStore()
@@ -214,6 +234,26 @@ class GeminiLanguageServer(LanguageServer):
         self.connected = False  # set by `initialize`
         self.settings_generation = 0
         self.reported_setting_problems: set[str] = set()
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = load_catalog()
+        return self._catalog
+
+    @catalog.setter
+    def catalog(self, value: Catalog) -> None:
+        self._catalog = value
+
+    def warm_up(self) -> None:
+        """Import the checks and features and load the catalogue and the default schema (after `initialized`)."""
+        try:
+            for module in WARM_UP_MODULES:
+                importlib.import_module(module)
+            self.catalog  # noqa: B018 - loads it
+            load_request_schema(self.settings.api, self.settings.api_version, "generateContent")
+        except Exception as error:  # loud, but the server goes on: the first request will meet the same error
+            self.report_server_error(error, self.warm_up)
 
     def report_server_error(self, error: Exception, source: Any) -> None:  # never a pop-up
         log.exception("internal error (%s)", getattr(source, "__name__", source), exc_info=error)
@@ -374,6 +414,7 @@ def create_server() -> GeminiLanguageServer:
         if ls.initialization_options:
             ls.apply_settings(_settings_from_options(ls.initialization_options))
         await ls.pull_settings()
+        asyncio.get_running_loop().call_soon(ls.warm_up)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: GeminiLanguageServer, params: types.DidOpenTextDocumentParams) -> None:

@@ -1,0 +1,55 @@
+"""Start-up: the server answers `initialize` before it imports the parser, the checks, the schemas, the catalogue
+and the features (issue 13), and still serves every request afterwards (the other LSP tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = (
+    "gemini_lsp.analysis",
+    "gemini_lsp.catalog",
+    "gemini_lsp.checks",
+    "gemini_lsp.document",
+    "gemini_lsp.incremental",
+    "gemini_lsp.schema",
+    "gemini_lsp.features.completion",
+    "gemini_lsp.features.hover",
+    "gemini_lsp.features.code_actions",
+    "gemini_lsp.features.symbols",
+    "gemini_lsp.features.diagnostics",
+    "gemini_lsp.file_walk",
+)
+
+# What `gemini-lsp serve` runs before it reads the first message: the CLI module, the server module and the
+# server object with every feature registered (their capabilities are part of the `initialize` answer).
+PROGRAM = """
+import json, sys
+import gemini_lsp.cli
+from gemini_lsp.server import create_server
+server = create_server()
+print(json.dumps({
+    "modules": sorted(m for m in sys.modules if m.startswith("gemini_lsp")),
+    "features": sorted(server.protocol.fm.features),
+}))
+"""
+
+
+def test_serving_imports_nothing_heavy_before_initialize() -> None:
+    out = subprocess.run([sys.executable, "-c", PROGRAM], capture_output=True, text=True, timeout=120, check=True)
+    report = json.loads(out.stdout)
+    loaded = set(report["modules"])
+    assert not [m for m in HEAVY if m in loaded], report["modules"]
+    for feature in ("textDocument/completion", "textDocument/hover", "textDocument/codeAction",
+                    "textDocument/documentSymbol", "textDocument/diagnostic"):
+        assert feature in report["features"]
+
+
+def test_announced_capabilities_are_the_features_own() -> None:
+    from gemini_lsp.features import code_actions, completion
+    from gemini_lsp.features.capabilities import CODE_ACTION_KINDS, TRIGGER_CHARACTERS
+
+    assert completion.TRIGGER_CHARACTERS is TRIGGER_CHARACTERS
+    assert code_actions.CODE_ACTION_KINDS is CODE_ACTION_KINDS
+    assert code_actions.FIX_ALL_KIND in CODE_ACTION_KINDS
