@@ -53,3 +53,25 @@ def test_announced_capabilities_are_the_features_own() -> None:
     assert completion.TRIGGER_CHARACTERS is TRIGGER_CHARACTERS
     assert code_actions.CODE_ACTION_KINDS is CODE_ACTION_KINDS
     assert code_actions.FIX_ALL_KIND in CODE_ACTION_KINDS
+
+
+def test_warm_up_loads_what_the_first_document_needs_and_reports_a_failure(monkeypatch, caplog) -> None:
+    import importlib
+    import logging
+
+    from gemini_lsp import server as server_module
+
+    ls = server_module.create_server()
+    messages: list[str] = []
+    monkeypatch.setattr(ls, "log", lambda message, level=None: messages.append(message))
+    ls.warm_up()
+    assert ls._catalog is not None  # noqa: SLF001 - loaded by the warm-up, not at construction
+    assert messages == []
+    for module in server_module.WARM_UP_MODULES:
+        assert importlib.import_module(module)
+    # a failure is loud (an error log line and a window/logMessage), never silent, and the server goes on
+    monkeypatch.setattr(server_module, "WARM_UP_MODULES", ("gemini_lsp.no_such_module",))
+    with caplog.at_level(logging.ERROR, logger="gemini_lsp"):
+        ls.warm_up()
+    assert any("internal error" in r.getMessage() for r in caplog.records)
+    assert messages and "ModuleNotFoundError" in messages[0]
