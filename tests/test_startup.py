@@ -75,3 +75,16 @@ def test_warm_up_loads_what_the_first_document_needs_and_reports_a_failure(monke
         ls.warm_up()
     assert any("internal error" in r.getMessage() for r in caplog.records)
     assert messages and "ModuleNotFoundError" in messages[0]
+
+
+def test_every_lazy_binding_names_something_that_exists() -> None:
+    """A renamed function must fail here, not on a user's first keystroke."""
+    import importlib
+
+    import gemini_lsp.features.registration  # noqa: F401 - binds its names
+    import gemini_lsp.server  # noqa: F401 - binds its names
+    from gemini_lsp.lazy_import import BINDINGS
+
+    assert len(BINDINGS) >= 20
+    for module, name in BINDINGS:
+        assert callable(getattr(importlib.import_module(module), name)), (module, name)

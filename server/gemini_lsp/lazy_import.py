@@ -10,12 +10,16 @@ from __future__ import annotations
 import importlib
 from typing import Any, Callable
 
-__all__ = ["lazy"]
+__all__ = ["BINDINGS", "lazy"]
+
+#: Every (module, name) bound so far; `tests/test_startup.py` checks that each one exists.
+BINDINGS: list[tuple[str, str]] = []
 
 
 def lazy(module: str, name: str) -> Callable[..., Any]:
     """A callable standing for `module.name` (a function or a class), imported when first called."""
     target: list[Callable[..., Any]] = []
+    BINDINGS.append((module, name))
 
     def call(*args: Any, **kwargs: Any) -> Any:
         if not target:
