@@ -677,8 +677,8 @@ async def main_async(args: argparse.Namespace) -> int:
         print(f"the incumbent is not installed: run `npm ci` in {HERE}", file=sys.stderr)
         return 2
     manifest = gen_docs.generate(OUT)
-    names = [n for n in manifest if (not args.only and not args.docs) or any(n.startswith(o) for o in args.only or ())
-             or n in (args.docs or ())]
+    everything = args.only is None and args.docs is None  # `--docs` with no names: start-up only
+    names = [n for n in manifest if everything or any(n.startswith(o) for o in args.only or ()) or n in (args.docs or ())]
     if args.quick:
         names = [n for n in names if n.startswith(("small", "medium"))]
     reps = args.reps or (2 if args.quick else 3)
