@@ -240,11 +240,11 @@ def run_send(args: argparse.Namespace) -> int:
                 print(f"the checker finds {len(errors)} error(s): without --force this file would not be sent")
         return EXIT_OK
     if errors and not args.force:
-        from .cli import _print_text
+        from .check_report import print_text
         from .positions import LineIndex
 
         with _to_stderr():
-            _print_text([(Path(args.file), text, analysis.findings, LineIndex(text))])
+            print_text([(Path(args.file), text, analysis.findings, LineIndex(text))])
         _err(f"{args.file}: not sent: the checker finds {len(errors)} error(s) (--force sends anyway)")
         return EXIT_BLOCKED
     try:
