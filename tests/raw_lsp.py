@@ -32,7 +32,7 @@ class RawServer:
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
         self.notifications: list[dict[str, Any]] = []
         self.stderr = b""
-        self._next_id = 1000
+        self.last_id = 1000
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
 
@@ -72,8 +72,8 @@ class RawServer:
     # -- messages ----------------------------------------------------------------------------------------------
 
     def new_id(self) -> int:
-        self._next_id += 1
-        return self._next_id
+        self.last_id += 1
+        return self.last_id
 
     def wait_for(self, predicate, timeout: float = ANSWER_TIMEOUT) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + timeout

@@ -130,11 +130,11 @@ def _unknown_keys(n: int) -> str:
 def test_unknown_keys_past_the_cap_are_counted_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
     import difflib
 
-    from gemini_lsp import findings as findings_module
-    from gemini_lsp.checks import MAX_FINDINGS
+    from gemini_lsp import rule as rule_module
+    from gemini_lsp.engine import MAX_FINDINGS
 
     calls = {"difflib": 0, "built": 0}
-    real_close, real_make = difflib.get_close_matches, findings_module.make_finding
+    real_close, real_make = difflib.get_close_matches, rule_module.make_finding
 
     def counting_close(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls["difflib"] += 1
@@ -215,15 +215,15 @@ def _schema_properties(n: int) -> str:
 
 
 def test_schema_nodes_do_not_convert_the_same_names_again() -> None:
-    # structured_output._walk_schema asked crossfield for the snake_case spelling of the same constant names five
+    # structured_output._walk_schema asked request_queries for the snake_case spelling of the same constant names five
     # times per schema node: 200,000 properties converted names a million times (half of a 5.8 s check)
-    from gemini_lsp.checks import crossfield
+    from gemini_lsp.checks import request_queries
 
-    crossfield.snake.cache_clear()
-    crossfield.spellings.cache_clear()
+    request_queries.snake.cache_clear()
+    request_queries.spellings.cache_clear()
     analyze(_schema_properties(5_000), PATH, Settings())
-    conversions = crossfield.snake.cache_info().misses
-    lookups = crossfield.spellings.cache_info()
+    conversions = request_queries.snake.cache_info().misses
+    lookups = request_queries.spellings.cache_info()
     assert conversions < 200 and lookups.misses < 200, (conversions, lookups)
 
 

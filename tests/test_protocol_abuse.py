@@ -70,7 +70,7 @@ def test_a_malformed_frame_is_answered_and_the_server_keeps_serving(server: RawS
     msg_id = server.new_id()
     server.send_raw(BAD_FRAMES[name](msg_id) + frame(_hover_message(msg_id + 1)))
     server.response(msg_id)
-    server._next_id += 1
+    server.last_id += 1
     assert "result" in server.response(msg_id + 1)
     assert server.stop() == 0
     assert_no_internal_error(server)
@@ -155,7 +155,7 @@ def test_requests_after_shutdown_get_an_invalid_request_error() -> None:
     server = RawServer()
     try:
         server.initialize()
-        assert server.request("shutdown") == {"jsonrpc": "2.0", "id": server._next_id, "result": None}
+        assert server.request("shutdown") == {"jsonrpc": "2.0", "id": server.last_id, "result": None}
         for method, params in (("textDocument/hover", HOVER), ("shutdown", None), ("initialize", {"capabilities": {}})):
             answer = server.request(method, params)
             assert answer["error"]["code"] == -32600, answer

@@ -295,7 +295,7 @@ class ModelInfo:
     def evidence(self, fact: str) -> str | None:
         """Strongest tier among the fact's sources: ``"official"`` | ``"sdk"`` | ``"3p"``; None without source.
 
-        Checks use it to pick a severity: error on official evidence, warning on third-party (DESIGN.md)."""
+        Checks use it to pick a severity: error on official evidence, warning on third-party (the team rule: weak evidence gives a warning)."""
         tiers = [self.source_tiers.get(s, "3p") for s in self.sources_of(fact)]
         if not tiers:
             return None
@@ -455,6 +455,11 @@ class Catalog:
         self.version = version
 
     # ---- construction
+
+    @property
+    def retired_patterns(self) -> tuple[dict[str, Any], ...]:
+        """The retired-ID patterns the catalogue was built with."""
+        return self._patterns
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Catalog:
         """Build a catalogue from the parsed JSON of a ``models.json`` (tests inject their own this way)."""
@@ -755,5 +760,5 @@ def apply_refresh(catalog: Catalog, cache_data: Mapping[str, Any]) -> Catalog:
                               category=category, status="current",
                               notes="Not in the shipped catalogue; listed by the API's models.list.")
         models[mid] = _refreshed_model(known, facts, raw, source, tiers_view)
-    return Catalog(models.values(), catalog.aliases, catalog._patterns, tiers_view,
+    return Catalog(models.values(), catalog.aliases, catalog.retired_patterns, tiers_view,
                    catalog.collected, catalog.version)

@@ -377,7 +377,7 @@ class MessageHandler:
         method = data.get("method")
         try:
             message = self.structure(data)
-        except Exception as exc:  # cattrs' validation errors: the params do not fit the method
+        except Exception as exc:  # noqa: BLE001 - cattrs' validation errors (the params do not fit): warned, answered
             cause = _validation_summary(exc)
             self.warn(f"invalid params in a {method!r} {'request' if is_request else 'notification'}: {cause}")
             if is_request:
@@ -437,7 +437,8 @@ def _validation_summary(exc: BaseException) -> str:
         from cattrs import transform_error
 
         parts = [p.replace("$.", "") for p in transform_error(exc)]  # type: ignore[arg-type]
-    except Exception:  # not a cattrs error
+    except Exception:  # logged; the warning still names the error's type
+        log.warning("could not summarise a validation error", exc_info=True)
         parts = [type(exc).__name__]
     return "; ".join(parts[:4]) + (" …" if len(parts) > 4 else "")
 

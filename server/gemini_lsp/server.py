@@ -6,11 +6,12 @@ All the work is done by the pure layers; this module decides when, and converts 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import inspect
 import logging
 import secrets
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from lsprotocol import types
 from pygls.exceptions import (
@@ -24,21 +25,44 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from . import __version__, log_levels
-from .analysis import Analysis, RequestContext, analyze, request_context
-from .catalog import Catalog, default_refresh_cache_path, load_catalog
-from .document import ParsedDocument, parse
-from .checks.secrets import redact, redact_value
-from .features.diagnostics import to_diagnostics
-from .incremental import AnalysisCache, analyze_incremental, update_tree
+from .lazy_import import lazy
 from .positions import LineIndex
-from .schema import RequestSchema, load_request_schema
 from .settings import Settings, parse_settings
 from .text_store import TextEdit, TextStore
+
+if TYPE_CHECKING:
+    from .analysis import Analysis, RequestContext, analyze, request_context
+    from .catalog import Catalog, default_refresh_cache_path, load_catalog
+    from .catalog import today as catalog_today
+    from .checks.secrets import redact, redact_value
+    from .document import ParsedDocument, parse
+    from .engine import internal_error_finding
+    from .features.diagnostics import to_diagnostics
+    from .incremental import AnalysisCache, update_tree
+    from .schema import RequestSchema, load_request_schema
+else:  # imported on first use or by `warm_up` after `initialized`: `initialize` is answered first (issue 13)
+    analyze, request_context = lazy("gemini_lsp.analysis", "analyze"), lazy("gemini_lsp.analysis", "request_context")
+    default_refresh_cache_path = lazy("gemini_lsp.catalog", "default_refresh_cache_path")
+    load_catalog = lazy("gemini_lsp.catalog", "load_catalog")
+    redact, redact_value = lazy("gemini_lsp.checks.secrets", "redact"), lazy("gemini_lsp.checks.secrets", "redact_value")
+    parse = lazy("gemini_lsp.document", "parse")
+    to_diagnostics = lazy("gemini_lsp.features.diagnostics", "to_diagnostics")
+    AnalysisCache = lazy("gemini_lsp.incremental", "AnalysisCache")
+    catalog_today = lazy("gemini_lsp.catalog", "today")
+    internal_error_finding = lazy("gemini_lsp.engine", "internal_error_finding")
+    update_tree = lazy("gemini_lsp.incremental", "update_tree")
+    load_request_schema = lazy("gemini_lsp.schema", "load_request_schema")
+
+#: What `warm_up` imports after `initialized`, so that the first document is not slowed down by imports.
+WARM_UP_MODULES = ("gemini_lsp.analysis", "gemini_lsp.incremental", "gemini_lsp.features.diagnostics",
+                   "gemini_lsp.features.completion", "gemini_lsp.features.hover", "gemini_lsp.features.code_actions",
+                   "gemini_lsp.features.symbols")
 
 log = logging.getLogger("gemini_lsp")
 _CLIENT_ERRORS = (JsonRpcMethodNotFound, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError,
                   JsonRpcRequestCancelled)
 DOCUMENT_CONTEXT = "geminiLsp/documentContext"
+MODELS = "geminiLsp/models"
 #: distinguishes this server process in result ids (a restarted server must not answer "unchanged" to old ids)
 _SESSION = secrets.token_hex(4)
 
@@ -81,22 +105,34 @@ class DocumentState:
 
     def _patched(self) -> ParsedDocument | None:
         previous, edits = self.previous, self.edits
-        if previous is None or not edits or previous._doc is None:
+        if previous is None or not edits or not previous.parsed:
             return None
+        old_doc = previous.hand_over_tree()
         try:
-            result = update_tree(previous._doc, edits, self.text)
-        except Exception:  # pragma: no cover - a bug in the patch costs a full parse, never a failure
+            result = update_tree(old_doc, edits, self.text)
+        except Exception:  # a bug in the patch costs a full parse, never a failure (tests/test_fuzz.py fails on it)
             log.exception("patching the parse tree failed")
             result = None
-        previous._doc = None  # patched in place (or half-patched): never to be read again
-        previous._analysis = None
         if result is None:
             return None
         doc, splices = result
         if self.cache is not None:
-            for splice, edit in zip(splices, edits):
-                self.cache.on_splice(splice, edit.new_text)
+            for splice in splices:
+                self.cache.on_splice(splice)
         self._spliced = splices
+        return doc
+
+    @property
+    def parsed(self) -> bool:
+        """Whether this version's tree exists (and may be patched into the next version's)."""
+        return self._doc is not None
+
+    def hand_over_tree(self) -> ParsedDocument:
+        """This version's tree, for the next version to patch in place: this state must not read it again."""
+        doc = self._doc
+        assert doc is not None
+        self._doc = None
+        self._analysis = None
         return doc
 
     @property
@@ -126,10 +162,7 @@ class DocumentState:
     def analysis(self) -> Analysis:
         if self._analysis is None:
             doc = self.doc
-            if self.cache is not None:
-                self._analysis = analyze_incremental(self.text, self.uri, self.settings, self.catalog, doc, self.cache)
-            else:
-                self._analysis = analyze(self.text, self.uri, self.settings, catalog=self.catalog, doc=doc)
+            self._analysis = analyze(self.text, self.uri, self.settings, catalog=self.catalog, doc=doc, cache=self.cache)
             self._context = self._analysis.context
         return self._analysis
 
@@ -218,6 +251,9 @@ class GeminiProtocol(LanguageServerProtocol):
         server.client = ClientFeatures.from_capabilities(params.capabilities)
         server.connected = True
         server.initialization_options = params.initialization_options
+        from .send_lsp import send_config, sending
+
+        sending(server).config = send_config(params.initialization_options)
         return (yield from super().lsp_initialize(params))
 
 
@@ -228,7 +264,7 @@ class GeminiLanguageServer(LanguageServer):
         super().__init__("gemini-lsp", __version__, protocol_cls=GeminiProtocol)
         self.initialization_options: Any = None
         self.settings = Settings()
-        self.catalog = load_catalog()
+        self._catalog: Catalog | None = None  # loaded on first use (`catalog`), after `initialize`
         self.catalog_refresh_key: tuple[str, float, int] | None = None  # the cache file applied: path, mtime, size
         self.states: dict[str, DocumentState] = {}
         self.store = TextStore()
@@ -238,6 +274,26 @@ class GeminiLanguageServer(LanguageServer):
         self.connected = False  # set by `initialize`
         self.settings_generation = 0
         self.reported_setting_problems: set[str] = set()
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = load_catalog()
+        return self._catalog
+
+    @catalog.setter
+    def catalog(self, value: Catalog) -> None:
+        self._catalog = value
+
+    def warm_up(self) -> None:
+        """Import the checks and features and load the catalogue and the default schema (after `initialized`)."""
+        try:
+            for module in WARM_UP_MODULES:
+                importlib.import_module(module)
+            _ = self.catalog  # loads it
+            load_request_schema(self.settings.api, self.settings.api_version, "generateContent")
+        except Exception as error:  # noqa: BLE001 - reported and logged; the server goes on (the first request meets it again)
+            self.report_server_error(error, self.warm_up)
 
     def report_server_error(self, error: Exception, source: Any) -> None:  # never a pop-up
         if isinstance(error, _CLIENT_ERRORS):  # the client's mistake (unknown method, bad params), answered as such
@@ -251,7 +307,7 @@ class GeminiLanguageServer(LanguageServer):
         try:
             self.window_log_message(types.LogMessageParams(type=level, message=message))
         except Exception:  # pragma: no cover - no client connected
-            log.debug("could not log: %s", message)
+            log.warning("could not send a log message to the client: %s", message, exc_info=True)
 
     # -- documents --------------------------------------------------------------------------------------------
     def state(self, uri: str) -> DocumentState | None:
@@ -264,7 +320,7 @@ class GeminiLanguageServer(LanguageServer):
         if state is None or state.revision != document.revision or state.settings is not self.settings:
             previous = state if state is not None and state.settings is self.settings else None
             edits = document.take_edits(previous.revision if previous is not None else None)
-            if previous is not None and previous._doc is None:
+            if previous is not None and not previous.parsed:
                 # never parsed: patch from the version before it, with both edit lists
                 older = previous.previous
                 if older is not None and previous.edits is not None and edits is not None:
@@ -289,11 +345,14 @@ class GeminiLanguageServer(LanguageServer):
     def diagnostics_for(self, state: DocumentState) -> list[types.Diagnostic]:
         try:
             findings = state.analysis.findings
-        except Exception as error:  # a bug in a check must not take the server down
+        except Exception as error:  # a bug outside the rules (each rule is isolated by the engine): shown, not hidden
             log.exception("checking %s failed", state.uri)
             self.log(f"checking failed: {type(error).__name__}: {error}", types.MessageType.Error)
-            return []
-        return redact_diagnostics(to_diagnostics(findings, state.index, state.version, self.settings.documentation_url))
+            findings = [internal_error_finding(f"the analysis ({type(error).__name__}); no rule could run", ())]
+        diagnostics = to_diagnostics(findings, state.index, state.version, self.settings.documentation_url)
+        from .send_lsp import api_diagnostics_for  # the API's own answer, kept apart until published
+
+        return redact_diagnostics(diagnostics) + api_diagnostics_for(self, state)
 
     def publish(self, uri: str) -> None:
         self.pending.pop(uri, None)
@@ -369,7 +428,8 @@ class GeminiLanguageServer(LanguageServer):
             result = await self.workspace_configuration_async(
                 types.ConfigurationParams(items=[types.ConfigurationItem(section="geminiLsp")])
             )
-        except Exception as error:
+        except Exception as error:  # the client may not answer workspace/configuration: keep the settings we have
+            log.warning("could not read settings", exc_info=True)
             self.log(f"could not read settings: {error}", types.MessageType.Warning)
             return
         self.apply_settings(result[0] if result else None)
@@ -402,6 +462,7 @@ def create_server() -> GeminiLanguageServer:
         if ls.initialization_options:
             ls.apply_settings(_settings_from_options(ls.initialization_options))
         await ls.pull_settings()
+        asyncio.get_running_loop().call_soon(ls.warm_up)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: GeminiLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -433,9 +494,11 @@ def create_server() -> GeminiLanguageServer:
         state = ls.state(params.text_document.uri)
         if state is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
+        from .send_lsp import sending
+
         # keyed on the text analysed (its revision, unique in this process) and this process, never on the
         # client's version number, which may repeat (a re-open at version 1, or a client that reuses numbers)
-        result_id = f"{_SESSION}:{state.revision}:{ls.settings_generation}"
+        result_id = f"{_SESSION}:{state.revision}:{ls.settings_generation}:{sending(ls).generation}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics_for(state), result_id=result_id)
@@ -444,18 +507,32 @@ def create_server() -> GeminiLanguageServer:
     def document_context(ls: GeminiLanguageServer, params: Any) -> dict[str, Any] | None:
         uri = params.get("uri") if isinstance(params, dict) else getattr(params, "uri", None)
         state = ls.state(uri) if uri else None
-        return state.context.as_json() if state else None
+        if state is None:
+            return None
+        refreshed = ls.catalog_refresh_key is not None
+        from .features import status as status_feature
+
+        return status_feature.document_context(state.context, state.catalog, catalog_today(), refreshed)
+
+    @server.feature(MODELS)
+    def models(ls: GeminiLanguageServer, params: Any) -> dict[str, Any]:
+        refreshed = ls.catalog_refresh_key is not None
+        from .features import status as status_feature
+
+        return {"models": status_feature.model_choices(ls.catalog, catalog_today()),
+                "catalog": status_feature.catalog_json(ls.catalog, refreshed)}
 
     _register_editing_features(server)
+    from . import send_lsp
+
+    send_lsp.register(server)
     return server
 
 
 def _register_editing_features(server: GeminiLanguageServer) -> None:
-    """Completion, hover, code actions and symbols (features/), registered when present."""
-    try:
-        from .features import registration
-    except ImportError:
-        return
+    """Completion, hover, code actions and symbols (features/)."""
+    from .features import registration
+
     registration.register(server)
 
 

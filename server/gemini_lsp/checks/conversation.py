@@ -8,10 +8,128 @@ from typing import TYPE_CHECKING
 
 from ..document import Node
 from ..findings import Finding
-from . import crossfield as xf
+from ..rule import Check, Rule
+from . import request_queries as xf
 
 if TYPE_CHECKING:
-    from . import CheckContext
+    from .context import CheckContext
+
+FUNCTION_CALL_TURN_ORDER = Rule(
+    code='GL350',
+    name='function-call-turn-order',
+    severity='error',
+    summary='A function call turn not right after a user or function response turn',
+    doc=r"""
+        A turn with function calls that does not come right after a user turn or a function response turn (also: a
+        conversation that starts with a function call): `Please ensure that function call turn comes immediately after a user
+        turn or after a function response turn.` (github.com/earendil-works/pi/issues/471;
+        github.com/google-gemini/gemini-cli/issues/11814). Roles `function` / `tool` carrying a functionResponse count as
+        function response turns (github.com/google-gemini/cookbook REST samples with saved responses). **Fix:** restore the missing turn.
+    """,
+    evidence=(
+        'https://github.com/earendil-works/pi/issues/471',
+        'https://github.com/google-gemini/gemini-cli/issues/11814',
+        'https://github.com/google-gemini/gemini-cli/issues/26486',
+    ),
+    api_text=True,
+    reads=(
+        'contents[].role',
+        'contents[].parts[].functionCall',
+        'contents[].parts[].functionResponse',
+        'contents[].parts[].thoughtSignature',
+        'model',
+    ),
+    repro=(
+        'https://github.com/earendil-works/pi/issues/471',
+        'https://github.com/google-gemini/gemini-cli/issues/11814',
+    ),
+    facts={'apiMessage': 'Please ensure that function call turn comes immediately after a user turn or after a '
+                   'function response turn.'},
+)
+FUNCTION_RESPONSE_TURN_ORDER = Rule(
+    code='GL351',
+    name='function-response-turn-order',
+    severity='error',
+    summary='A function response turn not right after a function call turn',
+    doc=r"""
+        A function response turn not right after a function call turn: `Please ensure that function response turn comes
+        immediately after a function call turn.` (github.com/langchain-ai/langchain/issues/27799;
+        github.com/GoogleCloudPlatform/generative-ai/pull/368). **Fix:** put the model's functionCall turn before it.
+    """,
+    evidence=(
+        'https://github.com/langchain-ai/langchain/issues/27799',
+        'https://github.com/GoogleCloudPlatform/generative-ai/pull/368',
+    ),
+    api_text=True,
+    reads=(
+        'contents[].role',
+        'contents[].parts[].functionCall',
+        'contents[].parts[].functionResponse',
+        'contents[].parts[].thoughtSignature',
+        'model',
+    ),
+    repro=(
+        'https://github.com/langchain-ai/langchain/issues/27799',
+        'https://github.com/GoogleCloudPlatform/generative-ai/pull/368',
+    ),
+    facts={'apiMessage': 'Please ensure that function response turn comes immediately after a function call turn.'},
+)
+MISSING_THOUGHT_SIGNATURE = Rule(
+    code='GL352',
+    name='missing-thought-signature',
+    severity='warning',
+    summary='A replayed Gemini 3 function call without its thoughtSignature',
+    doc=r"""
+        Gemini 3: a replayed function call without the `thoughtSignature` the model returned: `Function call is missing a
+        thought_signature in functionCall parts. This is required for tools to work correctly, ...`
+        (github.com/JetBrains/koog/issues/1148). Checked on models whose catalogue entry records
+        `thought_signatures_required`, for the first functionCall part of each model turn after the last user message (the
+        current turn, where signatures are validated). A warning: which parts are validated is not fully documented.
+        **Fix:** send back the part exactly as the model returned it.
+    """,
+    evidence=(
+        'https://github.com/JetBrains/koog/issues/1148',
+        'https://github.com/earendil-works/pi/issues/471',
+    ),
+    api_text=True,
+    reads=(
+        'contents[].role',
+        'contents[].parts[].functionCall',
+        'contents[].parts[].functionResponse',
+        'contents[].parts[].thoughtSignature',
+        'model',
+    ),
+    facts={'apiMessage': 'Function call is missing a thought_signature in functionCall parts. This is required for '
+                   'tools to work correctly, and missing thought_signature may lead to degraded model '
+                   'performance.',
+     'docs': 'https://ai.google.dev/gemini-api/docs/thought-signatures'},
+)
+FUNCTION_RESPONSE_COUNT = Rule(
+    code='GL353',
+    name='function-response-count',
+    severity='error',
+    summary='Function responses not matching the function calls of the turn before',
+    doc=r"""
+        A function response turn whose number of functionResponse parts differs from the functionCall parts of the turn
+        before: `Please ensure that the number of function response parts is equal to the number of function call parts of the
+        function call turn.` (github.com/google-gemini/gemini-cli/issues/4217). **Fix:** one response per call.
+    """,
+    evidence=(
+        'https://github.com/google-gemini/gemini-cli/issues/4217',
+        'https://github.com/google-gemini/gemini-cli/issues/17857',
+    ),
+    api_text=True,
+    reads=(
+        'contents[].role',
+        'contents[].parts[].functionCall',
+        'contents[].parts[].functionResponse',
+        'contents[].parts[].thoughtSignature',
+        'model',
+    ),
+    repro=('https://github.com/google-gemini/gemini-cli/issues/4217',),
+    facts={'apiMessage': 'Please ensure that the number of function response parts is equal to the number of '
+                   'function call parts of the function call turn.'},
+)
 
 
 class _Turn:
@@ -103,3 +221,7 @@ def _signatures(ctx: CheckContext, turns: list[_Turn]) -> Iterator[Finding]:
         yield xf.at_node(ctx, "GL352", facts["apiMessage"] + f" Additional data, function call `{name}`. Please refer "
                          f"to {facts['docs']} for more details. Replay the `thoughtSignature` the model returned with "
                          "this part.", target, severity="warning")
+
+
+RULES = (FUNCTION_CALL_TURN_ORDER, FUNCTION_RESPONSE_TURN_ORDER, MISSING_THOUGHT_SIGNATURE, FUNCTION_RESPONSE_COUNT)
+CHECKS = (Check("conversation", "request", RULES, check_conversation),)

@@ -9,10 +9,68 @@ from typing import TYPE_CHECKING
 from ..catalog import parse_model_ref
 from ..document import Node
 from ..findings import Finding
-from . import crossfield as xf
+from ..rule import Check, Rule
+from . import request_queries as xf
 
 if TYPE_CHECKING:
-    from . import CheckContext
+    from .context import CheckContext
+
+BATCH_EMBED_TOO_MANY = Rule(
+    code='GL371',
+    name='batch-embed-too-many',
+    severity='error',
+    summary='More than 100 requests in one batchEmbedContents',
+    doc=r"""
+        More than 100 requests in one `batchEmbedContents`: `* BatchEmbedContentsRequest.requests: at most 100 requests can be
+        in one batch` (github.com/langchain-ai/langchainjs/issues/4491; github.com/weaviate/weaviate/pull/11277). **Fix:**
+        split the batch.
+    """,
+    evidence=(
+        'https://github.com/langchain-ai/langchainjs/issues/4491',
+        'https://github.com/weaviate/weaviate/pull/11277',
+        'https://github.com/vercel/ai/pull/16575',
+    ),
+    api_text=True,
+    reads=('requests[]', 'model', 'taskType', 'title'),
+    repro=('https://github.com/langchain-ai/langchainjs/issues/4491',),
+    facts={'apiMessage': '* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch',
+     'maxRequests': 100},
+)
+BATCH_EMBED_MODEL_MISMATCH = Rule(
+    code='GL372',
+    name='batch-embed-model-mismatch',
+    severity='error',
+    summary="A batch request whose model differs from the file's model",
+    doc=r"""
+        A `requests[].model` that differs from the file's model (the URL's), or from the first request's when no model is
+        known. Proto: "The model in each of these requests must match the model specified BatchEmbedContentsRequest.model."
+        **Fix:** the file's model (offered).
+    """,
+    evidence=(
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — BatchEmbedContentsRequest.requests comment',
+    ),
+    api_text=True,
+    reads=('requests[]', 'model', 'taskType', 'title'),
+    facts={'apiMessage': 'The model in each of these requests must match the model specified '
+                   'BatchEmbedContentsRequest.model.'},
+)
+EMBED_TITLE_IGNORED = Rule(
+    code='GL373',
+    name='embed-title-ignored',
+    severity='warning',
+    summary='An embedding title without taskType RETRIEVAL_DOCUMENT',
+    doc=r"""
+        An embedding `title` without `taskType: RETRIEVAL_DOCUMENT`. Proto: "Only applicable when TaskType is
+        `RETRIEVAL_DOCUMENT`". A warning: documented as not applicable, not as rejected. **Fix:** set the task type or remove
+        the title.
+    """,
+    evidence=(
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — EmbedContentRequest.title comment',
+    ),
+    api_text=False,
+    reads=('requests[]', 'model', 'taskType', 'title'),
+    facts={'docText': 'Only applicable when TaskType is RETRIEVAL_DOCUMENT.', 'taskType': 'RETRIEVAL_DOCUMENT'},
+)
 
 
 def check_embeddings(ctx: CheckContext) -> Iterator[Finding]:
@@ -69,3 +127,7 @@ def _title(ctx: CheckContext, request: Node) -> Iterator[Finding]:
     shown = f"`{task_text}`" if task_text else "not set"
     yield xf.at_key(ctx, "GL373", f"`title` is only applicable when taskType is RETRIEVAL_DOCUMENT (here it is {shown}): "
                     "the API ignores it. Set `\"taskType\": \"RETRIEVAL_DOCUMENT\"` or remove `title`.", title)
+
+
+RULES = (BATCH_EMBED_TOO_MANY, BATCH_EMBED_MODEL_MISMATCH, EMBED_TITLE_IGNORED)
+CHECKS = (Check("embeddings", "request", RULES, check_embeddings),)
