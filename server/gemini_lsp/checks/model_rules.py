@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..catalog import parse_generation, parse_model_ref
+from ..catalog import ModelInfo, parse_generation, parse_model_ref
 from ..document import string_value
 from ..findings import Edit, Finding, Fix, Severity, make_finding
 from . import crossfield as xf
@@ -57,12 +57,13 @@ def check_model(ctx: CheckContext) -> Iterator[Finding]:
     yield from _vertex_body_model(ctx)
     if not ctx.model_id or ctx.model_kind != "model":
         return  # tuned models, Vertex endpoints and unreadable references: nothing the catalogue can know
-    if ctx.model is None:
+    named = ctx.named_model if ctx.named_model is not None else ctx.model
+    if named is None:
         yield from _unknown(ctx)
         return
-    status = ctx.catalog.effective_status(ctx.model, ctx.today)
+    status = ctx.catalog.effective_status(named, ctx.today)
     if status == "retired":
-        yield from _retired(ctx)
+        yield from _retired(ctx, named)
         return
     if status == "deprecated":
         yield from _deprecated(ctx)
@@ -89,19 +90,38 @@ def _unknown(ctx: CheckContext) -> Iterator[Finding]:
                        data={"model": ctx.model_id, "suggestions": nearest})
 
 
-def _retired(ctx: CheckContext) -> Iterator[Finding]:
-    model = ctx.model
-    assert model is not None
+def _retired(ctx: CheckContext, model: ModelInfo) -> Iterator[Finding]:
+    """A shut-down model. What the API does then comes from the catalogue (`after_shutdown`): routed to another
+    model (a warning: the request is served, by another model), or 404 (an error). The other model-aware rules keep
+    running against the serving model or the replacement (`analysis.check_context`); this message names it."""
     pointer, start, end = _where(ctx)
     replacement = ctx.catalog.final_replacement(model, ctx.today)
     when = f" on {model.shutdown_date.isoformat()}" if model.shutdown_date else ""
-    message = f"`{model.id}`{_origin(ctx)} was shut down{when}: the API answers 404 NOT_FOUND for it."
+    serving = ctx.model if ctx.serving_reason is not None else None
     fixes: tuple[Fix, ...] = ()
-    if replacement is not None:
-        message += f" Use `{replacement.id}`."
-        fixes = _replace_id_fix(ctx, replacement.id, f"Use '{replacement.id}'", safe=True)
-    yield make_finding("GL302", message, pointer, start, end, fixes=fixes, severity=_capped(ctx, "error"),
-                       data={"model": model.id, "replacement": replacement.id if replacement else None})
+    if ctx.serving_reason == "routed" and serving is not None:
+        after = model.after_shutdown
+        assert after is not None  # serving_reason "routed" comes only from after_shutdown
+        tier = "Google" if model.evidence("after_shutdown") in ("official", "sdk") else "a third-party reading of Google's deprecations page"
+        message = (f"`{model.id}`{_origin(ctx)} was shut down{when}. Its requests are routed to `{serving.id}` and billed "
+                   f"at its rates (according to {tier}), so the rest of this file is checked against `{serving.id}`.")
+        disagreeing = [a for a in model.after_shutdown_alternatives if a.behavior == "not_found"]
+        if disagreeing:
+            message += f" Other reports disagree: {disagreeing[0].note}."
+        message += f" Name `{serving.id}` to get what you are billed for."
+        fixes = _replace_id_fix(ctx, serving.id, f"Use '{serving.id}'", safe=True)
+        severity: Severity = "warning"
+        data = {"model": model.id, "replacement": serving.id, "servedBy": serving.id, "afterShutdown": "routed"}
+    else:
+        api_text = xf.fact("retired-model")["apiMessage"].format(model=model.id)
+        message = f"`{model.id}`{_origin(ctx)} was shut down{when}: the API answers 404 NOT_FOUND: {api_text}"
+        if replacement is not None:
+            message += f" Use `{replacement.id}`; the rest of this file is checked against `{replacement.id}`."
+            fixes = _replace_id_fix(ctx, replacement.id, f"Use '{replacement.id}'", safe=True)
+        severity = _capped(ctx, "error")
+        data = {"model": model.id, "replacement": replacement.id if replacement else None,
+                "servedBy": None, "afterShutdown": "not_found"}
+    yield make_finding("GL302", message, pointer, start, end, fixes=fixes, severity=severity, data=data)
 
 
 def _deprecated(ctx: CheckContext) -> Iterator[Finding]:

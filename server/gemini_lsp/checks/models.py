@@ -28,12 +28,30 @@ if TYPE_CHECKING:
 _DEVELOPER_API_EVIDENCE = frozenset({"GL321", "GL333", "GL340", "GL341"})
 
 
+# Rules that read the model's facts: when the file names a shut-down model, they run against the model that serves
+# (or replaces) it, and their messages say so (issue 12, section 1).
+MODEL_AWARE = frozenset({
+    "GL304", "GL310", "GL311", "GL312", "GL313", "GL320", "GL321", "GL322", "GL323", "GL324", "GL326", "GL333",
+    "GL340", "GL341", "GL352",
+})
+
+
+def _for_which_model(ctx: CheckContext, finding: Finding) -> Finding:
+    if ctx.serving_reason is None or ctx.model is None or ctx.named_model is None or finding.code not in MODEL_AWARE:
+        return finding
+    how = "which serves" if ctx.serving_reason == "routed" else "the replacement of"
+    note = f" [Checked against `{ctx.model.id}`, {how} the shut-down `{ctx.named_model.id}`.]"
+    data = dict(finding.data or {})
+    data["checkedModel"] = ctx.model.id
+    return replace(finding, message=finding.message + note, data=data)
+
+
 def _on_vertex_as_warnings(check: Callable[[CheckContext], Iterable[Finding]]) -> Callable[[CheckContext], Iterator[Finding]]:
     def run(ctx: CheckContext) -> Iterator[Finding]:
         for finding in check(ctx):
             if ctx.settings.api == "vertex" and finding.code in _DEVELOPER_API_EVIDENCE and finding.severity == "error":
                 finding = replace(finding, severity="warning")
-            yield finding
+            yield _for_which_model(ctx, finding)
 
     run.__name__ = getattr(check, "__name__", "check")
     return run
