@@ -73,6 +73,9 @@ FEATURE_KEYS = (
     "builtin_with_functions",
     "builtin_with_functions_needs_server_side_flag",
     "thought_signatures_required",
+    "system_instruction",
+    "json_mode",
+    "model_turn_prefill",
 )
 """Capability flags a model entry may carry (each True / False / None = unknown)."""
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class _Turn:
-    __slots__ = ("calls", "node", "other", "responses", "role")
+    __slots__ = ("calls", "node", "other", "responses", "role", "server_side")
 
     def __init__(self, node: Node) -> None:
         self.node = node
@@ -24,11 +24,19 @@ class _Turn:
         self.calls: list[Node] = []
         self.responses: list[Node] = []
         self.other = 0
+        self.server_side = 0  # functionCall + functionResponse pairs answered inside this turn
         for part in xf.parts_of(node):
             if xf.member(part, "functionCall") is not None:
                 self.calls.append(part)
             elif xf.member(part, "functionResponse") is not None:
-                self.responses.append(part)
+                answered = _answered_call(self.calls, part) if self.role == "model" else None
+                if answered is not None:
+                    # A server-side tool invocation (e.g. a server-side MCP tool) that the SDK replays as a call and
+                    # its response in the same model turn: a unit of history, not a turn boundary (issue 12 §5).
+                    self.calls.remove(answered)
+                    self.server_side += 1
+                else:
+                    self.responses.append(part)
             else:
                 self.other += 1
 
@@ -39,6 +47,21 @@ class _Turn:
     @property
     def is_response_turn(self) -> bool:
         return bool(self.responses)
+
+
+def _call_key(part: Node, kind: str) -> tuple[str | None, str | None]:
+    payload = xf.value(part, kind)
+    return xf.text_of(xf.value(payload, "id")), xf.text_of(xf.value(payload, "name"))
+
+
+def _answered_call(calls: list[Node], response: Node) -> Node | None:
+    """The functionCall part earlier in the same turn that `response` answers (same id, else same name), if any."""
+    rid, rname = _call_key(response, "functionResponse")
+    for call in calls:
+        cid, cname = _call_key(call, "functionCall")
+        if (rid is not None and cid == rid) or (rid is None and rname is not None and cname == rname):
+            return call
+    return None
 
 
 def check_conversation(ctx: CheckContext) -> Iterator[Finding]:

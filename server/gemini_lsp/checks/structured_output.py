@@ -212,20 +212,25 @@ _SUBSCHEMA_ONE = ("items", "additionalProperties", "not", "contains", "propertyN
 def _walk_json_schema(ctx: CheckContext, node: Node, path: list[str]) -> Iterator[Finding]:
     stack: list[tuple[Node, list[str]]] = [(node, path)]
     facts = xf.fact("ref-with-siblings")
-    soft = set(facts["softSiblings"])
+    # The API's own text allows `description` and `default` beside `$ref` on any node; at the root of the schema
+    # annotations (a `title` generated from a class name, ...) are accepted too (a recorded 200, tests/accepted).
+    allowed = set(facts["allowedSiblings"])
+    root_tolerated = set(facts["rootTolerated"])
     while stack:
         current, where = stack.pop()
         if current.kind != "object" or not current.complete:
             continue
         if any(m.key.value == "$ref" for m in current.members):
+            at_root = current is node
             for m in current.members:
                 key = string_value(m.key)
-                if key.startswith("$"):
+                if key.startswith("$") or key in allowed or (at_root and key in root_tolerated):
                     continue
                 shown = ".".join(where) or "the top level"
+                # a constraint beside a root `$ref`: no report of a rejection there, so only a warning
                 yield xf.at_key(ctx, "GL336", facts["apiMessage"].format(path=shown)
-                                + f" (`{key}` sits beside `$ref`).", m,
-                                severity="warning" if key in soft else "error")
+                                + f" (`{key}` sits beside `$ref`; only `description` and `default` may).", m,
+                                severity="warning" if at_root else "error")
         for m in current.members:
             key = string_value(m.key)
             if m.value is None:
