@@ -88,6 +88,9 @@ _RULES: tuple[Rule, ...] = (
     Rule("GL324", "max-output-tokens-too-high", "error", "maxOutputTokens above the model's output limit"),
     Rule("GL325", "logprobs-without-response-logprobs", "warning", "logprobs without responseLogprobs: true"),
     Rule("GL326", "gemini3-temperature", "hint", "A temperature other than the Gemini 3 default of 1.0"),
+    Rule("GL327", "system-instruction-not-supported", "error", "systemInstruction on a model that refuses it (Gemma on the Developer API)"),
+    Rule("GL328", "function-calling-not-supported", "error", "Function declarations on a model without function calling"),
+    Rule("GL329", "json-mode-not-supported", "error", "JSON output (responseMimeType application/json) on a model without JSON mode"),
     Rule("GL330", "response-schema-without-mime-type", "error", "A response schema without a compatible responseMimeType"),
     Rule("GL331", "response-schema-conflict", "error", "responseSchema and responseJsonSchema set together"),
     Rule("GL332", "invalid-response-mime-type", "error", "A responseMimeType the API does not allow"),
@@ -104,11 +107,16 @@ _RULES: tuple[Rule, ...] = (
     Rule("GL351", "function-response-turn-order", "error", "A function response turn not right after a function call turn"),
     Rule("GL352", "missing-thought-signature", "warning", "A replayed Gemini 3 function call without its thoughtSignature"),
     Rule("GL353", "function-response-count", "error", "Function responses not matching the function calls of the turn before"),
+    Rule("GL354", "trailing-model-turn", "error", "A request ending with a model turn on a model that does not take prefill"),
     Rule("GL360", "cached-content-conflict", "error", "cachedContent with systemInstruction, tools or toolConfig"),
     Rule("GL371", "batch-embed-too-many", "error", "More than 100 requests in one batchEmbedContents"),
     Rule("GL372", "batch-embed-model-mismatch", "error", "A batch request whose model differs from the file's model"),
     Rule("GL373", "embed-title-ignored", "warning", "An embedding title without taskType RETRIEVAL_DOCUMENT"),
     Rule("GL380", "duplicate-safety-category", "warning", "Two safety settings for one category"),
+    Rule("GL390", "empty-mime-type", "error", "An empty mimeType in inlineData or fileData"),
+    Rule("GL391", "empty-tool", "error", "A tool object that names no tool"),
+    Rule("GL392", "function-parameters-not-object", "error", "Vertex AI: a function declaration's parameters not of type OBJECT"),
+    Rule("GL393", "enum-format-without-enum", "warning", "A STRING schema with format enum but no enum values"),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

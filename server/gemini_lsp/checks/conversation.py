@@ -75,6 +75,27 @@ def check_conversation(ctx: CheckContext) -> Iterator[Finding]:
         cached = xf.value(holder, "cachedContent") is not None
         yield from _order(ctx, turns, cached)
         yield from _signatures(ctx, turns)
+        if holder is not xf.root(ctx) or ctx.method in xf.GENERATE_METHODS:
+            yield from _trailing_model_turn(ctx, turns)
+
+
+def _trailing_model_turn(ctx: CheckContext, turns: list[_Turn]) -> Iterator[Finding]:
+    """GL354: from Gemini 3.6 Flash and 3.5 Flash-Lite on, a request may not end with a model turn (no prefill),
+    "unless the last part is a function response" (a replayed server-side tool call)."""
+    model = ctx.model
+    if model is None or model.feature("model_turn_prefill") is not False or not turns:
+        return
+    last = turns[-1]
+    if last.role != "model":
+        return
+    parts = xf.parts_of(last.node)
+    if parts and xf.member(parts[-1], "functionResponse") is not None:
+        return
+    facts = xf.fact("trailing-model-turn")
+    yield xf.at_node(ctx, "GL354", facts["apiMessage"] + f" ({model.id} does not continue a model turn: "
+                     f"\"{facts['docText']}\") End the conversation with a user turn, or move this text into the "
+                     "prompt.", last.node,
+                     severity=xf.fact_severity(model, "features.model_turn_prefill", "trailing-model-turn"))
 
 
 def _order(ctx: CheckContext, turns: list[_Turn], cached: bool) -> Iterator[Finding]:

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from ..findings import Finding
 from . import (
     caching,
+    capabilities,
     conversation,
     embeddings,
     generation,
     model_rules,
     safety,
+    shapes,
     structured_output,
     thinking,
     tools,
@@ -32,7 +34,7 @@ _DEVELOPER_API_EVIDENCE = frozenset({"GL321", "GL333", "GL340", "GL341"})
 # (or replaces) it, and their messages say so (issue 12, section 1).
 MODEL_AWARE = frozenset({
     "GL304", "GL310", "GL311", "GL312", "GL313", "GL320", "GL321", "GL322", "GL323", "GL324", "GL326", "GL333",
-    "GL340", "GL341", "GL352",
+    "GL340", "GL341", "GL352", "GL327", "GL328", "GL329", "GL354",
 })
 
 
@@ -69,5 +71,7 @@ CHECKS = [
         caching.check_caching,
         embeddings.check_embeddings,
         safety.check_safety,
+        capabilities.check_capabilities,
+        shapes.check_shapes,
     )
 ]
