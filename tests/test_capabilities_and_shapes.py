@@ -142,3 +142,27 @@ def test_server_side_tool_invocation_in_a_model_turn_is_not_a_turn_order_error()
     # a response whose call is not in the same turn is still a turn-order error
     body["contents"][1]["parts"][0]["functionCall"]["name"] = "other"
     assert found(run(body, model="gemini-2.5-flash"), "GL351") == [("/contents/1", "error")]
+
+
+# -- speech -----------------------------------------------------------------------------------------------------------
+
+
+def test_tts_model_that_needs_a_voice():
+    body = {"contents": [USER], "generationConfig": {"responseModalities": ["AUDIO"]}}
+    a = run(body, model="gemini-3.1-flash-tts-preview")
+    assert found(a, "GL395") == [("/generationConfig", "error")]
+    assert "Request contains an invalid argument." in message(a, "GL395")
+    assert found(run(body, model="gemini-2.5-flash-preview-tts"), "GL395") == []  # falls back to a default voice
+    voiced = {"contents": [USER], "generationConfig": {"responseModalities": ["AUDIO"], "speechConfig": {
+        "voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}}}}
+    assert found(run(voiced, model="gemini-3.1-flash-tts-preview"), "GL395") == []
+
+
+def test_more_than_two_speakers():
+    def body(n):
+        return {"contents": [USER], "generationConfig": {"responseModalities": ["AUDIO"], "speechConfig": {
+            "multiSpeakerVoiceConfig": {"speakerVoiceConfigs": [
+                {"speaker": f"S{i}", "voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}} for i in range(n)]}}}}
+    a = run(body(3), model="gemini-3.8-flash-tts")
+    assert found(a, "GL396") == [("/generationConfig/speechConfig/multiSpeakerVoiceConfig/speakerVoiceConfigs", "warning")]
+    assert found(run(body(2), model="gemini-3.8-flash-tts"), "GL396") == []

@@ -76,6 +76,7 @@ FEATURE_KEYS = (
     "system_instruction",
     "json_mode",
     "model_turn_prefill",
+    "speech_config_required",
 )
 """Capability flags a model entry may carry (each True / False / None = unknown)."""
 

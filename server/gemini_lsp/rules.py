@@ -117,6 +117,8 @@ _RULES: tuple[Rule, ...] = (
     Rule("GL391", "empty-tool", "error", "A tool object that names no tool"),
     Rule("GL392", "function-parameters-not-object", "error", "Vertex AI: a function declaration's parameters not of type OBJECT"),
     Rule("GL393", "enum-format-without-enum", "warning", "A STRING schema with format enum but no enum values"),
+    Rule("GL395", "speech-config-required", "error", "A TTS model that needs speechConfig (a voice) asked without one"),
+    Rule("GL396", "too-many-speakers", "warning", "More speakers in multiSpeakerVoiceConfig than the API supports"),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
