@@ -83,8 +83,11 @@ def test_empty_mime_type():
     assert found(vertex, "GL390") == [("/contents/0/parts/0/fileData/mimeType", "error"),
                                       ("/contents/0/parts/1/inlineData/mimeType", "error")]
     assert "empty mimeType parameter in fileData" in message(vertex, "GL390")
-    # the Developer API reads "" as unset, and FileData.mime_type is optional there
-    assert found(run(body, model="gemini-3.8-flash"), "GL390") == [("/contents/0/parts/1/inlineData/mimeType", "warning")]
+    # the Developer API reads "" as unset (the uploaded file's type is used): warnings there
+    assert found(run(body, model="gemini-3.8-flash"), "GL390") == [("/contents/0/parts/0/fileData/mimeType", "warning"),
+                                                                   ("/contents/0/parts/1/inlineData/mimeType", "warning")]
+    body["contents"][0]["parts"][0]["fileData"]["mimeType"] = "audio/wav"
+    assert found(run(body, api="vertex"), "GL390") == [("/contents/0/parts/1/inlineData/mimeType", "error")]
 
 
 def test_a_tool_that_names_no_tool():

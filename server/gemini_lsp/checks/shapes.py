@@ -50,14 +50,16 @@ def _empty_mime_types(ctx: CheckContext, holder: Node) -> Iterator[Finding]:
             mime = xf.member(blob, "mimeType")
             if mime is None or mime.value is None or mime.value.kind != "string" or string_value(mime.value).strip():
                 continue
+            note = " Give the MIME type of the data (`image/png`, `application/pdf`, ...)."
             if not vertex and field == "fileData":
-                # On the Developer API FileData.mime_type is optional and "" is its default: the stored file's type
-                # is used (the proto3 JSON mapping reads "" as unset).
-                continue
-            # Vertex AI's answer is a direct reproduction; the Developer API's for an empty Blob type is not known
+                # On the Developer API FileData.mime_type is optional and "" reads as unset: the uploaded file's stored
+                # type is used, and the request fails only when the file has none (the report's case).
+                note = (" On the Gemini API an empty `mimeType` means \"use the uploaded file's type\"; this fails when the "
+                        "file was stored without one. Give the type, or leave the member out.")
+            # Vertex AI rejects it outright; on the Developer API it depends on the uploaded file: a warning there
             severity = "error" if vertex else "warning"
-            yield xf.at_node(ctx, "GL390", facts["apiMessage"].format(field=proto) + " Give the MIME type of the "
-                             "data (`image/png`, `application/pdf`, ...).", mime.value, severity=severity)
+            yield xf.at_node(ctx, "GL390", facts["apiMessage"].format(field=proto) + note, mime.value,
+                             severity=severity)
 
 
 # -- GL391 a tool that names no tool -----------------------------------------------------------------------------
