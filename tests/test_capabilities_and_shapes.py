@@ -169,3 +169,19 @@ def test_more_than_two_speakers():
     a = run(body(3), model="gemini-3.8-flash-tts")
     assert found(a, "GL396") == [("/generationConfig/speechConfig/multiSpeakerVoiceConfig/speakerVoiceConfigs", "warning")]
     assert found(run(body(2), model="gemini-3.8-flash-tts"), "GL396") == []
+
+
+# -- embeddings -------------------------------------------------------------------------------------------------------
+
+
+def test_output_dimensionality_outside_the_model_range():
+    def embed(model, dims, config=False):
+        body = {"model": f"models/{model}", "content": {"parts": [{"text": "hi"}]}}
+        if config:
+            body["embedContentConfig"] = {"outputDimensionality": dims}
+        else:
+            body["outputDimensionality"] = dims
+        return analyze(json.dumps(body), "e.embedContent.gemini.json", Settings(), today=FIXED_TODAY)
+    assert found(embed("gemini-embedding-001", 4096), "GL374") == [("/outputDimensionality", "error")]
+    assert found(embed("gemini-embedding-2", 64, config=True), "GL374") == [("/embedContentConfig/outputDimensionality", "error")]
+    assert found(embed("gemini-embedding-001", 768), "GL374") == []

@@ -112,6 +112,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("GL371", "batch-embed-too-many", "error", "More than 100 requests in one batchEmbedContents"),
     Rule("GL372", "batch-embed-model-mismatch", "error", "A batch request whose model differs from the file's model"),
     Rule("GL373", "embed-title-ignored", "warning", "An embedding title without taskType RETRIEVAL_DOCUMENT"),
+    Rule("GL374", "output-dimensionality-out-of-range", "error", "outputDimensionality outside the embedding model's range"),
     Rule("GL380", "duplicate-safety-category", "warning", "Two safety settings for one category"),
     Rule("GL390", "empty-mime-type", "error", "An empty mimeType in inlineData or fileData"),
     Rule("GL391", "empty-tool", "error", "A tool object that names no tool"),

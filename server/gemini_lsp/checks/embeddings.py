@@ -21,8 +21,12 @@ def check_embeddings(ctx: CheckContext) -> Iterator[Finding]:
         return
     if ctx.method == "embedContent":
         yield from _title(ctx, r)
+        yield from _output_dimensionality(ctx, r)
     elif ctx.method == "batchEmbedContents":
         yield from _batch(ctx, r)
+        for request in xf.items(xf.value(r, "requests")):
+            if request.kind == "object":
+                yield from _output_dimensionality(ctx, request)
 
 
 def _batch(ctx: CheckContext, r: Node) -> Iterator[Finding]:
@@ -69,3 +73,24 @@ def _title(ctx: CheckContext, request: Node) -> Iterator[Finding]:
     shown = f"`{task_text}`" if task_text else "not set"
     yield xf.at_key(ctx, "GL373", f"`title` is only applicable when taskType is RETRIEVAL_DOCUMENT (here it is {shown}): "
                     "the API ignores it. Set `\"taskType\": \"RETRIEVAL_DOCUMENT\"` or remove `title`.", title)
+
+
+def _output_dimensionality(ctx: CheckContext, request: Node) -> Iterator[Finding]:
+    """GL374: outputDimensionality (top level, or in embedContentConfig) outside the model's documented range."""
+    model = ctx.model
+    dims = model.extra.get("output_dimensionality") if model is not None else None
+    if model is None or not isinstance(dims, dict):
+        return
+    low, high = dims.get("min"), dims.get("max")
+    for holder in (request, xf.value(request, "embedContentConfig")):
+        m = xf.member(holder, "outputDimensionality")
+        if m is None or m.value is None:
+            continue
+        number = xf.number_of(m.value)
+        if number is None or ((low is None or number >= low) and (high is None or number <= high)):
+            continue
+        rng = f"{low}–{high}" if low is not None and high is not None else (f"at most {high}" if high is not None else f"at least {low}")
+        yield xf.at_node(ctx, "GL374", f"outputDimensionality {number} is outside the range {model.id} supports "
+                         f"({rng}, Google's model page).", m.value,
+                         severity=xf.fact_severity(model, "output_dimensionality", "output-dimensionality-out-of-range"))
+
