@@ -185,3 +185,26 @@ def test_output_dimensionality_outside_the_model_range():
     assert found(embed("gemini-embedding-001", 4096), "GL374") == [("/outputDimensionality", "error")]
     assert found(embed("gemini-embedding-2", 64, config=True), "GL374") == [("/embedContentConfig/outputDimensionality", "error")]
     assert found(embed("gemini-embedding-001", 768), "GL374") == []
+
+
+# -- request size -------------------------------------------------------------------------------------------------------
+
+
+def test_request_body_above_the_inline_limit(monkeypatch):
+    from gemini_lsp.checks import crossfield
+
+    real = crossfield.fact
+
+    def small_limit(rule):  # the real limit is 100 MB: too big to build in a test on a shared machine
+        facts = dict(real(rule))
+        if rule == "request-too-large":
+            facts["maxBytes"] = 1_000_000
+        return facts
+
+    monkeypatch.setattr(crossfield, "fact", small_limit)
+    big = {"contents": [{"role": "user", "parts": [{"inlineData": {"mimeType": "image/png", "data": "A" * 1_200_000}}]}]}
+    a = run(big)
+    assert found(a, "GL397") == [("", "warning")]
+    assert "at most 1 MB of inline data" in message(a, "GL397")
+    assert found(run({"contents": [USER]}), "GL397") == []
+    assert real("request-too-large")["maxBytes"] == 100_000_000

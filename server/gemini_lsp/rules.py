@@ -120,6 +120,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("GL393", "enum-format-without-enum", "warning", "A STRING schema with format enum but no enum values"),
     Rule("GL395", "speech-config-required", "error", "A TTS model that needs speechConfig (a voice) asked without one"),
     Rule("GL396", "too-many-speakers", "warning", "More speakers in multiSpeakerVoiceConfig than the API supports"),
+    Rule("GL397", "request-too-large", "warning", "A request body above the documented inline-data limit (100 MB)"),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

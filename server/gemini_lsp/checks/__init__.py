@@ -62,6 +62,9 @@ def run_checks(ctx: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
     findings.extend(syntax.check_syntax(ctx))
     findings.extend(secrets.check_secrets(ctx))
+    from .request_size import check_request_size
+
+    findings.extend(check_request_size(ctx))
     if ctx.too_large:
         size = len(ctx.doc.text)
         findings.append(
