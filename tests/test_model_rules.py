@@ -224,6 +224,9 @@ def test_include_thoughts_with_budget_zero():
     a = run(gen({"thinkingConfig": {"thinkingBudget": 0, "includeThoughts": True}}))
     assert found(a, "GL315") == [("/generationConfig/thinkingConfig/includeThoughts", "warning")]
     assert found(run(gen({"thinkingConfig": {"thinkingBudget": 512, "includeThoughts": True}})), "GL315") == []
+    # Vertex AI's verbatim answer: an error there
+    vertex = run(gen({"thinkingConfig": {"thinkingBudget": 0, "includeThoughts": True}}), api="vertex")
+    assert found(vertex, "GL315") == [("/generationConfig/thinkingConfig/includeThoughts", "error")]
 
 
 # ---------------------------------------------------------------------------------------------- generation

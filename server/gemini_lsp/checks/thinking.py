@@ -39,8 +39,10 @@ def _check_config(ctx: CheckContext, tc_member) -> Iterator[Finding]:
                            + " Keep `thinkingLevel` on Gemini 3 and later, `thinkingBudget` on earlier models.", tc,
                            later.key, data={"members": [budget_m.key.value, level_m.key.value]})
     if include_m is not None and xf.is_true(include_m.value) and budget == 0:
+        # Vertex AI's (and Code Assist's) verbatim answer; no report from the Developer API: a warning there
         yield xf.at_key(ctx, "GL315", xf.fact("include-thoughts-without-thinking")["apiMessage"]
-                        + " `thinkingBudget: 0` turns thinking off, so there are no thoughts to include.", include_m)
+                        + " `thinkingBudget: 0` turns thinking off, so there are no thoughts to include.", include_m,
+                        severity="error" if ctx.settings.api == "vertex" else "warning")
 
     model = ctx.model
     if model is None or model.thinking is None:
