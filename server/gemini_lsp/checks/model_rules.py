@@ -102,7 +102,8 @@ def _retired(ctx: CheckContext, model: ModelInfo) -> Iterator[Finding]:
     if ctx.serving_reason == "routed" and serving is not None:
         after = model.after_shutdown
         assert after is not None  # serving_reason "routed" comes only from after_shutdown
-        tier = "Google" if model.evidence("after_shutdown") in ("official", "sdk") else "a third-party reading of Google's deprecations page"
+        official = model.evidence("after_shutdown") in ("official", "sdk")
+        tier = "Google" if official else "a third-party reading of Google's deprecations page"
         message = (f"`{model.id}`{_origin(ctx)} was shut down{when}. Its requests are routed to `{serving.id}` and billed "
                    f"at its rates (according to {tier}), so the rest of this file is checked against `{serving.id}`.")
         disagreeing = [a for a in model.after_shutdown_alternatives if a.behavior == "not_found"]
@@ -111,7 +112,8 @@ def _retired(ctx: CheckContext, model: ModelInfo) -> Iterator[Finding]:
         message += f" Name `{serving.id}` to get what you are billed for."
         fixes = _replace_id_fix(ctx, serving.id, f"Use '{serving.id}'", safe=True)
         severity: Severity = "warning"
-        data = {"model": model.id, "replacement": serving.id, "servedBy": serving.id, "afterShutdown": "routed"}
+        data: dict[str, str | None] = {"model": model.id, "replacement": serving.id, "servedBy": serving.id,
+                                       "afterShutdown": "routed"}
     else:
         api_text = xf.fact("retired-model")["apiMessage"].format(model=model.id)
         message = f"`{model.id}`{_origin(ctx)} was shut down{when}: the API answers 404 NOT_FOUND: {api_text}"
