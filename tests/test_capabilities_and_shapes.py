@@ -208,3 +208,19 @@ def test_request_body_above_the_inline_limit(monkeypatch):
     assert "at most 1 MB of inline data" in message(a, "GL397")
     assert found(run({"contents": [USER]}), "GL397") == []
     assert real("request-too-large")["maxBytes"] == 100_000_000
+
+
+# -- images -----------------------------------------------------------------------------------------------------------
+
+
+def test_image_config_values_no_model_documents():
+    def body(ratio, size):
+        return {"contents": [USER], "generationConfig": {"responseModalities": ["IMAGE"],
+                                                         "imageConfig": {"aspectRatio": ratio, "imageSize": size}}}
+    a = run(body("7:3", "1k"), model="gemini-3.1-flash-image")
+    assert found(a, "GL398") == [("/generationConfig/imageConfig/aspectRatio", "warning"),
+                                 ("/generationConfig/imageConfig/imageSize", "warning")]
+    size = next(f for f in a.findings if f.code == "GL398" and f.pointer.endswith("imageSize"))
+    assert size.fixes and size.fixes[0].title == "Use '1K'"
+    assert found(run(body("4:5", "512"), model="gemini-3.1-flash-image"), "GL398") == []
+    assert found(run(body("21:9", "4K")), "GL398") == []

@@ -121,6 +121,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("GL395", "speech-config-required", "error", "A TTS model that needs speechConfig (a voice) asked without one"),
     Rule("GL396", "too-many-speakers", "warning", "More speakers in multiSpeakerVoiceConfig than the API supports"),
     Rule("GL397", "request-too-large", "warning", "A request body above the documented inline-data limit (100 MB)"),
+    Rule("GL398", "image-config-value-undocumented", "warning", "An aspectRatio or imageSize that no image model documents"),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

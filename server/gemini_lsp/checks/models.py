@@ -10,6 +10,7 @@ from ..findings import Finding
 from . import (
     caching,
     capabilities,
+    images,
     conversation,
     embeddings,
     generation,
@@ -75,5 +76,6 @@ CHECKS = [
         capabilities.check_capabilities,
         shapes.check_shapes,
         speech.check_speech,
+        images.check_images,
     )
 ]
