@@ -224,3 +224,12 @@ def test_image_config_values_no_model_documents():
     assert size.fixes and size.fixes[0].title == "Use '1K'"
     assert found(run(body("4:5", "512"), model="gemini-3.1-flash-image"), "GL398") == []
     assert found(run(body("21:9", "4K")), "GL398") == []
+
+
+def test_builtin_tool_the_model_does_not_support():
+    body = {"contents": [USER], "tools": [{"computerUse": {"environment": "ENVIRONMENT_BROWSER"}}]}
+    a = run(body, model="gemini-3.5-flash")
+    assert found(a, "GL344") == [("/tools/0/computerUse", "error")]
+    assert "ai.google.dev/gemini-api/docs/models/gemini-3.5-flash" in message(a, "GL344")
+    assert found(run(body, model="gemini-3.8-flash"), "GL344") == []  # computer use is in preview there
+    assert found(run({"contents": [USER], "tools": [{"googleSearch": {}}]}, model="gemini-3.5-flash"), "GL344") == []

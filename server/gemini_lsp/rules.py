@@ -103,6 +103,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("GL341", "google-search-retrieval-unsupported", "error", "googleSearchRetrieval on a model that needs googleSearch"),
     Rule("GL342", "allowed-function-names-mode", "warning", "allowedFunctionNames without mode ANY or VALIDATED"),
     Rule("GL343", "function-call-undeclared", "warning", "A functionCall in the history naming an undeclared function"),
+    Rule("GL344", "builtin-tool-not-supported", "error", "A built-in tool the model does not support"),
     Rule("GL350", "function-call-turn-order", "error", "A function call turn not right after a user or function response turn"),
     Rule("GL351", "function-response-turn-order", "error", "A function response turn not right after a function call turn"),
     Rule("GL352", "missing-thought-signature", "warning", "A replayed Gemini 3 function call without its thoughtSignature"),

@@ -21,6 +21,7 @@ def check_capabilities(ctx: CheckContext) -> Iterator[Finding]:
     for holder in xf.content_holders(ctx):
         yield from _system_instruction(ctx, holder)
         yield from _function_calling(ctx, holder)
+        yield from _builtin_tools(ctx, holder)
     for request in xf.generate_requests(ctx):
         yield from _json_mode(ctx, request)
 
@@ -72,3 +73,21 @@ def _json_mode(ctx: CheckContext, request) -> Iterator[Finding]:
     yield xf.at_node(ctx, "GL329", facts["apiMessage"].format(model=model.id) + f": {model.id} cannot be asked for "
                      "JSON output; remove `responseMimeType` (and any response schema) and ask for JSON in the prompt.",
                      m.value, severity=xf.fact_severity(model, "features.json_mode", "json-mode-not-supported"))
+
+
+def _builtin_tools(ctx: CheckContext, holder) -> Iterator[Finding]:
+    """GL344: a built-in tool whose catalogue flag is false for the model (e.g. computer use on gemini-3.5-flash,
+    per its model page). The severity follows the flag's evidence; no verbatim answer of the API is recorded."""
+    model = ctx.model
+    assert model is not None
+    kinds = xf.fact("builtin-tool-not-supported")["tools"]
+    for tool in xf.items(xf.value(holder, "tools")):
+        for key, flag in kinds.items():
+            m = xf.member(tool, key)
+            if m is None or model.feature(flag) is not False:
+                continue
+            sources = ", ".join(model.sources_of(f"features.{flag}")) or "the model catalogue"
+            yield xf.at_key(ctx, "GL344", f"{model.id} does not support the `{key}` tool ({sources}). Remove it or "
+                            "use a model that supports it.", m,
+                            severity=xf.fact_severity(model, f"features.{flag}", "builtin-tool-not-supported"))
+

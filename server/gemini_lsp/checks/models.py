@@ -36,7 +36,7 @@ _DEVELOPER_API_EVIDENCE = frozenset({"GL321", "GL333", "GL340", "GL341"})
 # (or replaces) it, and their messages say so (issue 12, section 1).
 MODEL_AWARE = frozenset({
     "GL304", "GL310", "GL311", "GL312", "GL313", "GL320", "GL321", "GL322", "GL323", "GL324", "GL326", "GL333",
-    "GL340", "GL341", "GL352", "GL327", "GL328", "GL329", "GL354", "GL395",
+    "GL340", "GL341", "GL352", "GL327", "GL328", "GL329", "GL344", "GL354", "GL395",
 })
 
 
