@@ -542,7 +542,7 @@ def analyze_incremental(
             # its own scan for unreadable characters (GL011, handled above) stays off the whole text
             a = max(0, issue.start - _CONTEXT)
             b = min(len(text), max(issue.end, issue.start) + _CONTEXT)
-            shifted = SyntaxIssue(issue.code, issue.message, issue.start - a, issue.end - a, issue.node)
+            shifted = SyntaxIssue(issue.code, issue.message, issue.start - a, issue.end - a, issue.node, issue.closing)
             window = _Window(doc, a, text[a:b], [shifted])
             made = [_offset_finding(f, a) for f in syntax.check_syntax(replace(ctx, doc=window))  # type: ignore[arg-type]
                     if f.code != "GL011"]  # the window's own unreadable-character finding: handled above

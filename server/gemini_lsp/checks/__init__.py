@@ -14,7 +14,7 @@ from ..catalog import Catalog, ModelInfo
 from ..document import ParsedDocument
 from ..findings import Finding, make_finding
 from ..schema import RequestSchema
-from ..settings import Settings
+from ..settings import Settings, control_name
 
 MAX_FINDINGS = 500
 
@@ -70,9 +70,9 @@ def run_checks(ctx: CheckContext) -> list[Finding]:
         findings.append(
             make_finding(
                 "GL901",
-                f"This file is larger than geminiLsp.maxFileSize ({ctx.settings.max_file_size:,} bytes; it has about "
-                f"{size:,} characters): only syntax and pasted credentials are checked. Raise the setting to check "
-                "everything.",
+                f"This file is larger than {control_name(ctx.settings, 'maxFileSize')} allows "
+                f"({ctx.settings.max_file_size:,} bytes; it has about {size:,} characters): only syntax and pasted "
+                "credentials are checked. Raise that limit to check everything.",
                 "",
                 0,
                 0,
@@ -85,7 +85,8 @@ def run_checks(ctx: CheckContext) -> list[Finding]:
             make_finding(
                 "GL116",
                 f"The {ctx.settings.api} API ({ctx.settings.api_version}) has no `{ctx.method}` method, so this file "
-                "is checked for syntax only. Change geminiLsp.api / geminiLsp.apiVersion or the file name.",
+                f"is checked for syntax only. Change {control_name(ctx.settings, 'api')} / "
+                f"{control_name(ctx.settings, 'apiVersion')} or the file name.",
                 "",
                 0,
                 0,

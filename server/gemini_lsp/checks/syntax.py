@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterator
 
-from ..findings import Finding, make_finding
+from ..findings import Edit, Finding, Fix, make_finding
 
 if TYPE_CHECKING:
     from . import CheckContext
@@ -49,4 +49,10 @@ def check_syntax(ctx: CheckContext) -> Iterator[Finding]:
                 severity="warning",
             )
             continue
-        yield make_finding(issue.code, issue.message, pointer, issue.start, issue.end)
+        fixes: tuple[Fix, ...] = ()
+        closing = getattr(issue, "closing", None)
+        if closing:
+            # not "safe": the real fix may be to restore what was cut off, so fix-all leaves it to the user
+            fixes = (Fix(f"Close what is left open: append {closing.strip()}", (Edit(issue.end, issue.end, closing),),
+                         safe=False, preferred=True),)
+        yield make_finding(issue.code, issue.message, pointer, issue.start, issue.end, fixes=fixes)
