@@ -1,7 +1,7 @@
 """Shapes the request schema cannot express (GL390–GL393): an empty mimeType on a blob or file, a tool that names
 no tool, Vertex AI's OBJECT-only function parameters, a STRING schema with `format: "enum"` and no values.
 
-Each rule is a small function of its own, with its facts in `schemas/cross_field_rules.json`."""
+Each rule is a small function of its own, with its facts declared on its Rule object."""
 
 from __future__ import annotations
 
