@@ -51,6 +51,14 @@ def test_routed_model_is_a_warning_naming_the_serving_model():
     assert not [f for f in a.findings if f.severity == "error" and f.code in ("GL302", "GL303")]
 
 
+def test_routed_model_on_vertex_says_the_reading_is_for_the_gemini_api():
+    text = json.dumps({"contents": [USER]})
+    a = analyze(text, "request.gemini.json", Settings(api="vertex", api_version="v1", model="gemini-2.5-pro"),
+                today=AFTER_2_5_SHUTDOWN, catalog=load_catalog())
+    (retired,) = by_code(a, "GL302")
+    assert retired.severity == "warning" and "Vertex AI has its own schedule" in retired.message
+
+
 def test_routed_model_body_is_checked_against_the_serving_model():
     _, a = run("models/gemini-2.5-pro", AFTER_2_5_SHUTDOWN)
     (level,) = by_code(a, "GL313")

@@ -222,6 +222,9 @@ def _retired(ctx: CheckContext, model: ModelInfo) -> Iterator[Finding]:
         if disagreeing:
             message += f" Other reports disagree: {disagreeing[0].note}."
         message += f" Name `{serving.id}` to get what you are billed for."
+        if ctx.settings.api == "vertex":
+            # the same reading says Vertex AI (Gemini Enterprise Agent Platform) has a schedule of its own
+            message += " This reading is for the Gemini API; Vertex AI has its own schedule for this model."
         fixes = _replace_id_fix(ctx, serving.id, f"Use '{serving.id}'", safe=True)
         severity: Severity = "warning"
         data: dict[str, str | None] = {"model": model.id, "replacement": serving.id, "servedBy": serving.id,
