@@ -45,7 +45,8 @@ RETIRED_MODEL = Rule(
           (dev.to/aideprecations/what-to-do-before-gemini-25-pro-and-25-flash-are-retired-on-december-1-2026-5gg9); other
           reports saw 404 "no longer available" for accounts that had not used the model (github.com/decolua/9router/issues/2788,
           github.com/antonyrag/ragleap-core/pull/386), and a proxy answered 503 with its own channels withdrawn
-          (docs.laozhang.ai). Conflicting third-party evidence: never an error.
+          (docs.laozhang.ai). Conflicting third-party evidence: never an error. On Vertex AI the message adds that
+          the reading is for the Gemini API (the same reading says Vertex AI has its own schedule).
         - **404** (no `after_shutdown`, or `behavior: "not_found"`): an **error** with the API's text, `This model
           models/ID is no longer available. Please update your code to use a newer model for the latest features and
           improvements.` (github.com/google/adk-docs/pull/1840; github.com/langgenius/dify-official-plugins/issues/2515).
