@@ -3,10 +3,15 @@ allows, and every other finding still reported, for the model that the message n
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
 from datetime import date
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from conftest import ROOT, server_env  # type: ignore[import-not-found]
 from gemini_lsp.analysis import analyze
@@ -151,3 +156,33 @@ def test_cli_shows_every_problem_of_a_file_with_a_shut_down_model(tmp_path):
     messages = [d["message"] for d in report["files"][0]["diagnostics"] if d["code"] == "GL313"]
     assert "Checked against `gemini-3.8-flash`" in messages[0]
     assert result.returncode == 1
+
+
+# -- the same over the language server protocol, with a real client ------------------------------------------------
+
+LSP_URI = "file:///tmp/gemini-lsp-retired/old.gemini.json"
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "gemini_lsp", "serve"], server_env=server_env()),
+)
+async def vscode(lsp_client: LanguageClient):
+    params = types.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
+                                    client_info=types.ClientInfo(name="visual-studio-code"))
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_editor_shows_every_problem_of_a_file_with_a_shut_down_model(vscode: LanguageClient):
+    text = json.dumps({"model": "models/gemini-1.5-flash", **BODY}, indent=2)
+    vscode.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=LSP_URI, language_id="gemini-json", version=1, text=text)))
+    await asyncio.wait_for(vscode.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 10)
+    diagnostics = vscode.diagnostics[LSP_URI]
+    by = {d.code: d for d in diagnostics}
+    assert by["GL302"].severity == types.DiagnosticSeverity.Error and by["GL302"].range.start.line == 1
+    assert "404 NOT_FOUND" in by["GL302"].message
+    assert by["GL313"].severity == types.DiagnosticSeverity.Error
+    assert "Checked against `gemini-3.8-flash`" in by["GL313"].message
+    assert "GL321" in by
