@@ -55,7 +55,6 @@ def for_which_model(ctx: CheckContext, finding: Finding) -> Finding:
     return replace(finding, message=finding.message + note, data=data)
 
 
-
 @dataclass(frozen=True)
 class EngineResult:
     findings: list[Finding]
@@ -87,7 +86,7 @@ def run(ctx: CheckContext, cache: AnalysisCache | None = None) -> EngineResult:
 def internal_error_finding(what: str, codes: Iterable[str]) -> Finding:
     """GL900 at the top of the file: `what` failed inside gemini-lsp."""
     return make_finding(
-        "GL900",
+        INTERNAL_ERROR_CODE,
         f"Internal error in {what}: gemini-lsp failed here, not your request. Please report it (the traceback is in "
         "the log); the findings of the other rules are shown.",
         "",
@@ -242,11 +241,13 @@ class _Runner:
             survivors = [f if f.start < lo else offset_finding(f, delta) for f in kept if f.end <= lo or f.start >= old_hi]
             lost = lost or len(survivors) != len(kept)
             kept = survivors
-        if check.first_only and lost:
+        regions = self.cache.regions
+        outside = [f for f in kept if not any(a <= f.start < b for a, b in regions)]
+        lost = lost or len(outside) != len(kept)
+        if check.first_only and lost:  # the first occurrence was edited: what comes after it is not known
             found = list(check.scan(ctx, 0, len(text)))
         else:
-            regions = self.cache.regions
-            kept = [f for f in kept if not any(a <= f.start < b for a, b in regions)]
+            kept = outside
             for a, b in regions:
                 kept.extend(check.scan(ctx, a, b))
             if check.first_only and len(kept) > 1:

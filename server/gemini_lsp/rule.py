@@ -105,7 +105,7 @@ class Check:
         return any(rule.free_text for rule in self.rules)
 
     def label(self) -> str:
-        """The rule codes this check reports, for messages (`GL310–GL315` style when consecutive)."""
+        """The rule codes this check reports, for messages ("GL310, GL311, ...")."""
         codes = sorted(self.codes)
         return codes[0] if len(codes) == 1 else ", ".join(codes)
 
