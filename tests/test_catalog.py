@@ -277,20 +277,39 @@ def test_nearest_never_suggests_retired_models(cat: Catalog):
 
 
 def test_current_models_order(cat: Catalog):
-    ordered = cat.current_models(date(2026, 11, 26))
-    statuses = [cat.effective_status(m, date(2026, 11, 26)) for m in ordered]
+    """Documented generally available models first, then documented previews, aliases, deprecated models, and last
+    the names no documentation describes; newest first within a category."""
+    day = date(2026, 11, 26)
+    ordered = cat.current_models(day)
+    statuses = [cat.effective_status(m, day) for m in ordered]
     assert "retired" not in statuses
-    ranks = [STATUSES.index(s) for s in statuses]
-    assert ranks == sorted(ranks)
-    text_current = [m for m in ordered if statuses[ordered.index(m)] == "current" and m.category == "text"]
-    documented = [m for m in text_current if isinstance(m.input_token_limit, int)]
-    assert text_current[: len(documented)] == documented  # models Google documents come before SDK-only names
-    for group in (documented, text_current[len(documented) :]):
-        gens = [m.generation for m in group if m.generation is not None]
-        assert gens == sorted(gens, reverse=True)
+    groups = [cat.completion_group(m, day) for m in ordered]
+    assert groups == sorted(groups)
+    for m, group, status in zip(ordered, groups, statuses):
+        if group == 0:
+            assert status == "current" and cat.is_documented(m) and not m.is_alias
+        elif group == 1:
+            assert status == "preview" and cat.is_documented(m)
+        elif group == 2:
+            assert m.is_alias
+        elif group == 4:
+            assert not cat.is_documented(m)
+    first_text = [m for m, g in zip(ordered, groups) if g == 0 and m.category == "text"]
+    gens = [m.generation for m in first_text]
+    assert gens == sorted(gens, reverse=True)
     assert ordered[0].id == "gemini-3.8-flash"
     ids = [m.id for m in ordered]
-    assert ids.index("gemini-3.8-flash") < ids.index("gemini-3.1-pro-preview") < ids.index("gemini-2.5-pro")
+    assert ids.index("gemini-3.8-flash") < ids.index("gemini-3.1-pro-preview") < ids.index("gemini-flash-latest")
+    assert ids.index("gemini-flash-latest") < ids.index("gemini-2.5-pro") < ids.index("gemini-4-argon")
+
+
+def test_names_only_an_sdk_lists_are_not_documented(cat: Catalog):
+    for name in ("gemini-4-argon", "gemini-4-carbon", "gemini-4-hydrogen", "gemini-4-neon"):
+        info = cat.get(name)
+        assert info is not None and not cat.is_documented(info), name
+    for name in ("gemini-3.8-flash", "gemini-3.6-flash", "gemini-3.1-pro-preview", "gemini-embedding-001"):
+        info = cat.get(name)
+        assert info is not None and cat.is_documented(info), name
 
 
 # ------------------------------------------------------------------------------------------- facts

@@ -258,15 +258,30 @@ def test_no_strict_json_action_for_strict_json():
 
 
 def test_only_kinds_the_client_knows():
-    text = '{"contents": {"role": "assistant", "parts": [{"text": "hi"}]}, "generation_config": {},}'
+    text = '{"contents": {"role": "assistant", "parts": [{"text": "hi"}]}, "generation_config": {}, "safetySettings": [],}'
     every = {a.kind for a in actions_for(text)}
-    assert every == {types.CodeActionKind.QuickFix, FIX_ALL_KIND, CAMEL_CASE_KIND, STRICT_JSON_KIND}
+    assert every == {types.CodeActionKind.QuickFix, FIX_ALL_KIND, CAMEL_CASE_KIND, SNAKE_CASE_KIND, STRICT_JSON_KIND}
     quickfix_only = CodeActionSupport(kinds=("quickfix",))
     assert {a.kind for a in actions_for(text, support=quickfix_only)} == {types.CodeActionKind.QuickFix}
     vscode = CodeActionSupport(kinds=("", "quickfix", "refactor", "refactor.extract", "refactor.inline",
                                       "refactor.rewrite", "source", "source.organizeImports"))
     assert {a.kind for a in actions_for(text, support=vscode)} == every
-    assert {a.kind for a in actions_for(text, only=["refactor"])} == {CAMEL_CASE_KIND, STRICT_JSON_KIND}
+    assert {a.kind for a in actions_for(text, only=["refactor"])} == {CAMEL_CASE_KIND, SNAKE_CASE_KIND,
+                                                                      STRICT_JSON_KIND}
+
+
+def test_key_case_rewrites_unasked_only_where_spellings_mix():
+    camel = '{"contents": [], "generationConfig": {"maxOutputTokens": 5}}'
+    snake = '{"contents": [], "generation_config": {"max_output_tokens": 5}}'
+    mixed = '{"contents": [], "generationConfig": {"max_output_tokens": 5}}'
+    case_kinds = {CAMEL_CASE_KIND, SNAKE_CASE_KIND}
+    assert not case_kinds & {a.kind for a in actions_for(camel)}
+    assert not case_kinds & {a.kind for a in actions_for(snake)}
+    assert case_kinds <= {a.kind for a in actions_for(mixed)}
+    # asked for in the refactor menu, the rewrite that changes something is offered
+    assert {a.kind for a in actions_for(camel, only=["refactor"])} == {SNAKE_CASE_KIND}
+    assert {a.kind for a in actions_for(snake, only=["refactor.rewrite"])} == {CAMEL_CASE_KIND}
+    assert not case_kinds & {a.kind for a in actions_for(mixed, only=["quickfix"])}
 
 
 def test_unversioned_changes_when_the_client_lacks_document_changes():

@@ -291,10 +291,14 @@ def test_model_names_current_first_with_models_prefix():
     ids = [i.label for i in items]
     assert "gemini-3.8-flash" in ids
     catalog = load_catalog()
-    statuses = [catalog.effective_status(catalog.lookup(i), FIXED_TODAY) for i in ids]
-    order = {"current": 0, "preview": 1, "deprecated": 2}
-    assert [order[s] for s in statuses] == sorted(order[s] for s in statuses)
+    models = [catalog.lookup(i) for i in ids]
+    statuses = [catalog.effective_status(m, FIXED_TODAY) for m in models]
+    groups = [catalog.completion_group(m, FIXED_TODAY) for m in models]
+    assert groups == sorted(groups)  # documented GA, previews, aliases, deprecated, undocumented
     assert "retired" not in statuses
+    for item, model in zip(items, models):
+        if not catalog.is_documented(model):
+            assert "current" not in (item.detail or "") and "undocumented" in (item.detail or ""), item.label
     flash = next(i for i in items if i.label == "gemini-3.8-flash")
     assert "current" in (flash.detail or "") and "1,048,576" in (flash.detail or "") and "65,536" in flash.detail
     assert apply(text, flash) == '{"model": "models/gemini-3.8-flash"}'

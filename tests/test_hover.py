@@ -130,3 +130,14 @@ def test_broken_document_still_hovers():
     text = '{"generationConfig": {"temperature": 0.5,\n  "topK": '
     shown = value(hover_at(text, '"topK"'))
     assert shown.startswith("**topK**") and "integer (int32)" in shown
+
+
+def test_descriptions_follow_the_files_spelling_but_leave_paths_urls_and_enum_values():
+    from gemini_lsp.features.descriptions import in_file_spelling
+
+    text = ("Ignored when `generate_content_request` is set; see `models/{model_id}`, https://x.dev/a_b and "
+            "`HARM_CATEGORY_HATE_SPEECH`.")
+    camel = in_file_spelling(text, "camel")
+    assert "`generateContentRequest`" in camel
+    assert "`models/{model_id}`" in camel and "https://x.dev/a_b" in camel and "HARM_CATEGORY_HATE_SPEECH" in camel
+    assert in_file_spelling("Set `responseMimeType` too.", "snake") == "Set `response_mime_type` too."

@@ -62,7 +62,7 @@ async def test_above_max_file_size_only_syntax_and_secrets_and_a_notice(client: 
     assert "GL101" not in codes  # the misspelt generationConfig: schema checks are skipped...
     [notice] = [d for d in items if d.code == "GL901"]  # ...and the user is told so
     assert notice.severity == types.DiagnosticSeverity.Information
-    assert "maxFileSize" in notice.message and "200" in notice.message
+    assert "the setting `geminiLsp.maxFileSize`" in notice.message and "200" in notice.message
     assert "syntax" in notice.message and "credentials" in notice.message
     assert _key() not in " ".join(d.message for d in items)
 

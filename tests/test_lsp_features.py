@@ -178,8 +178,15 @@ async def test_fix_all_and_refactorings(client: LanguageClient):
         )
     )
     by_kind = {a.kind: a for a in actions if isinstance(a, types.CodeAction)}
-    assert set(by_kind) >= {"source.fixAll.gemini", "refactor.rewrite.gemini.camelCase",
-                            "refactor.rewrite.gemini.strictJson"}
+    assert set(by_kind) >= {"source.fixAll.gemini", "refactor.rewrite.gemini.strictJson"}
+    refactors = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+            context=types.CodeActionContext(diagnostics=[], only=["refactor"]),
+        )
+    )
+    by_kind.update({a.kind: a for a in refactors if isinstance(a, types.CodeAction)})
     fixed = apply_text_edits(text, edits_of(by_kind["source.fixAll.gemini"].edit))
     assert '"role": "model"' in fixed
     strict = apply_text_edits(text, edits_of(by_kind["refactor.rewrite.gemini.strictJson"].edit))

@@ -119,6 +119,8 @@ RefKind = Literal["model", "tuned", "unknown"]
 
 _STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
 _TIER_RANK = {t: i for i, t in enumerate(SOURCE_TIERS)}
+_DOCUMENTING_FACTS = ("release_date", "limits_text", "input_token_limit", "output_token_limit", "deprecation_date",
+                      "shutdown_date", "replacement", "description")
 _CATEGORY_RANK = {c: i for i, c in enumerate(
     ("text", "alias", "image", "tts", "speech-to-text", "live", "embedding", "video", "music", "robotics",
      "open-model"))}
@@ -606,16 +608,33 @@ class Catalog:
         return (replacement, "replacement") if replacement is not None else (None, None)
 
     # ---- completion and suggestions
+    def is_documented(self, model: ModelInfo) -> bool:
+        """Whether Google documents the model: its token limits are known, or an official source states a product
+        fact about it (release date, limits, deprecation, shutdown, replacement, description). A name known only
+        from an SDK's model list, or only mentioned in passing, is not."""
+        if isinstance(model.input_token_limit, int):
+            return True
+        return any(model.evidence(fact) == "official" for fact in _DOCUMENTING_FACTS)
+
+    def completion_group(self, model: ModelInfo, today: date | None = None) -> int:
+        """0 documented and generally available, 1 documented preview, 2 alias, 3 deprecated, 4 undocumented."""
+        status = self._status(model, today)
+        if model.is_alias:
+            return 2
+        if not self.is_documented(model):
+            return 4
+        return {"current": 0, "preview": 1}.get(status, 3)
+
     def current_models(self, today: date | None = None) -> list[ModelInfo]:
-        """Models for completion: current (documented ones first, then newest generation first), then preview,
-        then deprecated; retired ones left out. With ``today`` the effective status is used, otherwise the
-        recorded one. "Documented" means the catalogue knows the model's token limits: a model known only by
-        name from the SDK's list sorts after the models Google documents."""
+        """Models for completion, retired ones left out: documented generally available models, then documented
+        previews, then moving aliases, then deprecated models, then names without documentation; within each group
+        text models first and the newest first. With ``today`` the effective status is used, otherwise the
+        recorded one."""
         def key(m: ModelInfo) -> tuple[Any, ...]:
             g = m.generation
-            documented = isinstance(m.input_token_limit, int)
-            return (_STATUS_RANK[self._status(m, today)], _CATEGORY_RANK.get(m.category, 99), not documented,
-                    -(g if g is not None else -1.0), m.id)
+            released = -m.release_date.toordinal() if m.release_date else 0
+            return (self.completion_group(m, today), _CATEGORY_RANK.get(m.category, 99),
+                    -(g if g is not None else -1.0), released, m.id)
         return sorted((m for m in self._models.values() if self._status(m, today) != "retired"), key=key)
 
     def nearest(self, model_id: str, n: int = 3, today: date | None = None) -> list[str]:

@@ -7,10 +7,12 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .file_walk import WalkResult, collect_request_files
 from .settings import APIS, API_VERSIONS, METHODS, Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -24,11 +26,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="replace")
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command is None and _interactive(sys.stdin):
+        parser.print_usage(sys.stderr)  # a person at a terminal, not an editor: say what to run (as ruff does)
+        print("gemini-lsp: give a command: `gemini-lsp check PATH...` lints request files; `gemini-lsp serve` is what "
+              "an editor runs (see `gemini-lsp --help`)", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "serve" or args.command is None:
-        from .server import serve
-
-        serve()
-        return EXIT_OK
+        return run_serve()
     if args.command == "check":
         return run_check(args)
     if args.command == "models":
@@ -40,6 +44,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     parser.print_help()
     return EXIT_USAGE
+
+
+def _interactive(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def run_serve() -> int:
+    """`gemini-lsp serve`: the language server on stdin/stdout, with a one-line message instead of a traceback when
+    there is no standard input to serve on."""
+    if sys.stdin is None or sys.stdout is None or sys.stdin.closed:
+        print("gemini-lsp serve: standard input is closed; an editor starts this command with a pipe on its standard "
+              "input (see client-vscode/EDITORS.md)", file=sys.stderr)
+        return EXIT_USAGE
+    if _interactive(sys.stdin):
+        print("gemini-lsp serve: waiting for a language client on standard input (Ctrl-D ends it)", file=sys.stderr)
+    from .server import serve
+
+    if not serve():
+        print("gemini-lsp serve: standard input ended before a language client connected", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--model", default=None, help="model to check against when the body names none")
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument("--max-file-size", type=int, default=None, help="bytes; above it only syntax and secrets")
+    check.add_argument("--no-ignore", action="store_true",
+                       help="also walk hidden, vendored and .gitignore'd folders and virtual environments")
+    check.add_argument("--allow-empty", action="store_true",
+                       help="exit 0 when a folder holds no *.gemini.json file (by default that is an error, status 2)")
     check.add_argument("--use-refreshed-models", action="store_true",
                        help="apply the model list stored by `gemini-lsp models refresh` to the catalogue")
     models = sub.add_parser("models", help="the model catalogue: `models refresh` fetches the live model list")
@@ -82,19 +115,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def collect_files(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
-    """Files to check: explicit files as given, directories searched for *.gemini.json; plus usage problems."""
-    files: list[Path] = []
-    problems: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.gemini.json") if p.is_file()))
-        elif path.is_file():
-            files.append(path)
+def _walk_problems(walk: WalkResult, *, allow_empty: bool) -> list[str]:
+    """Print what the walk found wrong; return the usage problems (a missing path, an empty folder unless allowed)."""
+    problems = [f"{raw}: no such file or directory" for raw in walk.missing]
+    for folder in walk.empty_folders:
+        skipped = walk.skipped.get(folder, 0)
+        hint = (f" ({skipped} hidden, vendored or .gitignore'd entr{'ies' if skipped != 1 else 'y'} skipped; "
+                "--no-ignore includes them)") if skipped else ""
+        message = f"{folder}: no *.gemini.json files in this folder{hint}"
+        if allow_empty:
+            print(f"gemini-lsp: {message}", file=sys.stderr)
         else:
-            problems.append(f"{raw}: no such file or directory")
-    return files, problems
+            problems.append(message + "; pass --allow-empty if that is expected")
+    for problem in problems:
+        print(f"gemini-lsp: {problem}", file=sys.stderr)
+    return problems
 
 
 def read_request_file(path: Path) -> str:
@@ -117,12 +152,12 @@ def run_check(args: argparse.Namespace) -> int:
     if args.api == "vertex" and api_version != "v1":
         print("gemini-lsp: Vertex AI has only --api-version v1", file=sys.stderr)
         return EXIT_USAGE
-    settings = Settings(api=args.api, api_version=api_version)
+    settings = Settings(api=args.api, api_version=api_version, origin="cli")
     if args.max_file_size is not None:
-        settings = Settings(api=args.api, api_version=api_version, max_file_size=args.max_file_size)
-    files, problems = collect_files(args.paths)
-    for problem in problems:
-        print(f"gemini-lsp: {problem}", file=sys.stderr)
+        settings = replace(settings, max_file_size=args.max_file_size)
+    walk = collect_request_files(args.paths, include_ignored=args.no_ignore)
+    files = walk.files
+    problems = _walk_problems(walk, allow_empty=args.allow_empty)
     if args.use_refreshed_models:
         from .catalog import default_refresh_cache_path
 
@@ -130,14 +165,14 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         catalog = load_catalog()
     results: list[tuple[Path, str, list[Finding], LineIndex]] = []
-    unreadable = bool(problems)
+    unchecked = len(problems)
     internal_error = False
     for path in files:
         try:
             text = read_request_file(path)
         except OSError as error:
             print(f"gemini-lsp: {path}: cannot read: {error.strerror or error}", file=sys.stderr)
-            unreadable = True
+            unchecked += 1
             continue
         analysis = analyze(text, str(path), settings, method=args.method, model=args.model, catalog=catalog)
         for what in analysis.internal_errors:
@@ -149,10 +184,10 @@ def run_check(args: argparse.Namespace) -> int:
     elif args.format == "sarif":
         print(json.dumps(_sarif_report(results), indent=2, ensure_ascii=False))
     else:
-        _print_text(results)
+        _print_text(results, unchecked=unchecked)
     if internal_error:
         return EXIT_INTERNAL_ERROR
-    if unreadable:
+    if unchecked:
         return EXIT_USAGE
     has_error = any(f.severity == "error" for _, _, findings, _ in results for f in findings)
     return EXIT_FINDINGS if has_error else EXIT_OK
@@ -191,7 +226,7 @@ def _json_report(results) -> dict:  # type: ignore[no-untyped-def]
     return {"files": files}
 
 
-def _print_text(results) -> None:  # type: ignore[no-untyped-def]
+def _print_text(results, unchecked: int = 0) -> None:  # type: ignore[no-untyped-def]
     from .checks.secrets import redact
 
     counts = {"error": 0, "warning": 0, "information": 0, "hint": 0}
@@ -210,7 +245,12 @@ def _print_text(results) -> None:  # type: ignore[no-untyped-def]
                 print(f"    {pad}{'^' * width}")
     total = sum(counts.values())
     summary = ", ".join(f"{n} {k}{'s' if n != 1 and k != 'information' else ''}" for k, n in counts.items() if n)
-    print(f"{len(results)} file{'s' if len(results) != 1 else ''} checked: " + (summary if total else "no problems"))
+    checked = f"{len(results)} file{'s' if len(results) != 1 else ''} checked"
+    if unchecked:  # never "no problems" when something the user named was not checked
+        found = f": {summary}" if total else (": no findings in them" if results else "")
+        print(f"{checked}{found}; {unchecked} path{'s' if unchecked != 1 else ''} given could not be checked (see above)")
+    else:
+        print(f"{checked}: " + (summary if total else "no problems"))
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}

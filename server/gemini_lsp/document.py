@@ -146,14 +146,16 @@ class SyntaxIssue:
     `node` is the innermost value that encloses the problem (the root, or None when there is no root, at the top).
     """
 
-    __slots__ = ("code", "end", "message", "node", "start")
+    __slots__ = ("closing", "code", "end", "message", "node", "start")
 
-    def __init__(self, code: str, message: str, start: int, end: int, node: Node | None) -> None:
+    def __init__(self, code: str, message: str, start: int, end: int, node: Node | None,
+                 closing: str | None = None) -> None:
         self.code = code
         self.message = message
         self.start = start
         self.end = end
         self.node = node
+        self.closing = closing  # a cut-off file (GL004 at its end): the text that, inserted at `end`, closes it
 
     def __repr__(self) -> str:
         return f"<SyntaxIssue {self.code} {self.start}:{self.end} {self.message!r}>"
@@ -456,6 +458,7 @@ class _Parser:
         self.deep_reported = False
         self.last_stray: SyntaxIssue | None = None
         self._inner_quote_end = 0
+        self.string_at_eof: tuple[SyntaxIssue, str] | None = None  # an unterminated string value the text ends in
 
     # -- reporting ---------------------------------------------------------------------------------------------
 
@@ -548,6 +551,8 @@ class _Parser:
             what = "key" if is_key else "string"
             self.error("GL002", f"{_API} Closing quote expected in string. This {what} has no closing {quote} "
                        "on its line.", pos, end, node)
+            if not is_key and not text[end:].strip():
+                self.string_at_eof = (self.errors[-1], quote)
         return node, terminated
 
     # -- the deep-nesting skip -----------------------------------------------------------------------------------
@@ -1107,7 +1112,7 @@ class _Parser:
             error("GL005", f"{_API} Unexpected end of string. Expected a value for the key "
                   f"{_short(member.key.value)}.", member.key.start, member.end, top)
         if stack:
-            self._unclosed_at_eof(stack, last_end)
+            self._unclosed_at_eof(stack, last_end, closable=state not in (S_OBJ_COLON, S_OBJ_VALUE))
 
         errors.sort(key=_by_start)
         lenient.sort(key=_by_start)
@@ -1324,28 +1329,47 @@ class _Parser:
                        node.start, node.start + 1, node)
         return last_end
 
-    def _unclosed_at_eof(self, stack: list[Node], last_end: int) -> None:
-        """Report the containers still open at the end of the text (at most a few individually)."""
-        count = len(stack)
-        shown = 0
+    def _unclosed_at_eof(self, stack: list[Node], last_end: int, *, closable: bool = True) -> None:
+        """Report a text that ends with containers still open (a cut-off file) once, at its end: what is left open
+        (an unterminated string value it ends in included, whose own GL002 this replaces), with the text that
+        closes it all when appending it can (not after a key that lacks its value)."""
         for node in reversed(stack):
             node.complete = False
             node.end = max(node.start + 1, last_end)
             if node.member is not None:
                 node.member.end = node.end
-        for node in reversed(stack):
-            if shown >= 5:
-                break
-            shown += 1
+        text = self.text
+        content_end = len(text.rstrip())
+        left_open: list[str] = []
+        for node in stack:
             bracket = "{" if node.kind == "object" else "["
-            want = "}" if node.kind == "object" else "]"
-            owner = self._of(node)
-            owner_text = f" (the value of{owner})" if owner else ""
-            self.error("GL004", f"{_API} Unexpected end of string. This {bracket!r}{owner_text} is never closed: "
-                       f"a {want!r} is missing at the end of the file.", node.start, node.start + 1, node)
-        if count > shown:
-            self.error("GL004", f"{_API} Unexpected end of string. {count} brackets are open at the end of the file "
-                       f"({count - shown} more than listed).", self.n, self.n, stack[-1])
+            if node.parent is None:
+                left_open.append(f"{bracket!r} (the request)")
+            elif node.member is not None:
+                left_open.append(f"{bracket!r} of{self._of(node)}")
+            else:
+                left_open.append(f"{bracket!r} (a list item)")
+        closing = "".join("}" if node.kind == "object" else "]" for node in reversed(stack))
+        cut = self.string_at_eof
+        if cut is not None and self.errors and self.errors[-1] is cut[0]:
+            issue, quote = cut
+            self.errors.pop()  # the string is part of what the cut left open
+            left_open.append("a string")
+            body = text[issue.start + 1 : content_end]
+            if (len(body) - len(body.rstrip("\\"))) % 2:
+                closable = False  # a trailing backslash would escape the closing quote
+            closing = quote + closing
+        tail = text[last_end:content_end]
+        if "//" in tail:
+            closing = "\n" + closing  # after a line comment: on a line of its own
+        count = len(stack)
+        shown = left_open if len(left_open) <= 8 else left_open[:4] + [f"{len(left_open) - 7} more"] + left_open[-3:]
+        message = (f"{_API} Unexpected end of string. The file ends with {count} bracket{'s' if count != 1 else ''} "
+                   f"still open, as if it was cut off; left open: {', '.join(shown)}.")
+        if closable:
+            message += f" Appending {closing.strip()!r} closes {'them all' if count > 1 else 'it'}."
+        self.errors.append(SyntaxIssue("GL004", message, max(0, content_end - 1) if content_end else 0, content_end,
+                                       stack[0], closing if closable else None))
 
 
 def _find_closing_quote(text: str, start: int, quote: str) -> int:

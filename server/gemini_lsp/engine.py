@@ -26,6 +26,7 @@ from . import rules as registry
 from .findings import Edit, Finding, offset_finding
 from .checks.limits import request_too_large
 from .rule import Check, make_finding
+from .settings import control_name
 
 if TYPE_CHECKING:
     from .checks.context import CheckContext
@@ -136,9 +137,9 @@ class _Runner:
         if ctx.too_large:
             return [make_finding(
                 "GL901",
-                f"This file is larger than geminiLsp.maxFileSize ({ctx.settings.max_file_size:,} bytes; it has about "
-                f"{len(ctx.doc.text):,} characters): only syntax and pasted credentials are checked. Raise the setting "
-                "to check everything.",
+                f"This file is larger than {control_name(ctx.settings, 'maxFileSize')} allows "
+                f"({ctx.settings.max_file_size:,} bytes; it has about {len(ctx.doc.text):,} characters): only syntax "
+                "and pasted credentials are checked. Raise that limit to check everything.",
                 "",
                 0,
                 0,
@@ -147,7 +148,8 @@ class _Runner:
             return [make_finding(
                 "GL116",
                 f"The {ctx.settings.api} API ({ctx.settings.api_version}) has no `{ctx.method}` method, so this file "
-                "is checked for syntax only. Change geminiLsp.api / geminiLsp.apiVersion or the file name.",
+                f"is checked for syntax only. Change {control_name(ctx.settings, 'api')} / "
+                f"{control_name(ctx.settings, 'apiVersion')} or the file name.",
                 "",
                 0,
                 0,

@@ -14,7 +14,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from . import __version__
+from . import __version__, log_levels
 from .analysis import Analysis, RequestContext, analyze, request_context
 from .catalog import Catalog, default_refresh_cache_path, load_catalog
 from .document import ParsedDocument, parse
@@ -203,6 +203,7 @@ class GeminiProtocol(LanguageServerProtocol):
             params.capabilities.general.position_encodings = None
         server = self.gemini
         server.client = ClientFeatures.from_capabilities(params.capabilities)
+        server.connected = True
         server.initialization_options = params.initialization_options
         return (yield from super().lsp_initialize(params))
 
@@ -221,6 +222,7 @@ class GeminiLanguageServer(LanguageServer):
         self.caches: dict[str, AnalysisCache] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.client = ClientFeatures()
+        self.connected = False  # set by `initialize`
         self.settings_generation = 0
         self.reported_setting_problems: set[str] = set()
 
@@ -435,7 +437,10 @@ def _register_editing_features(server: GeminiLanguageServer) -> None:
     registration.register(server)
 
 
-def serve() -> None:
-    """Run the server on stdin/stdout."""
+def serve() -> bool:
+    """Run the server on stdin/stdout until the client leaves; whether a client connected (sent `initialize`)."""
     logging.basicConfig(level=logging.WARNING, format="gemini-lsp %(levelname)s %(message)s")
-    create_server().start_io()
+    log_levels.install()
+    server = create_server()
+    server.start_io()
+    return server.connected

@@ -39,6 +39,19 @@ class Settings:
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     allow_model_refresh: bool = False
     documentation_url: str | None = None
+    origin: str = "editor"  # who set these: "editor" (the geminiLsp settings) or "cli" (`gemini-lsp check` options)
+
+
+_CLI_OPTIONS = {"model": "--model", "maxFileSize": "--max-file-size", "api": "--api", "apiVersion": "--api-version",
+                "methods": "--method"}
+
+
+def control_name(settings: Settings, key: str) -> str:
+    """How to name the control behind setting `key` (e.g. "maxFileSize") in a message: the command-line option the
+    user of `gemini-lsp check` has, or the editor setting."""
+    if settings.origin == "cli":
+        return f"`{_CLI_OPTIONS[key]}`"
+    return f"the setting `geminiLsp.{key}`"
 
 
 def parse_settings(raw: Any) -> tuple[Settings, list[str]]:

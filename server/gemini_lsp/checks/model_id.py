@@ -10,6 +10,7 @@ from ..catalog import ModelInfo, parse_generation, parse_model_ref
 from ..document import string_value
 from ..findings import Edit, Finding, Fix, Severity
 from ..rule import Check, Rule, make_finding
+from ..settings import control_name
 from . import request_queries as xf
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def _where(ctx: CheckContext) -> tuple[str, int, int]:
 
 
 def _origin(ctx: CheckContext) -> str:
-    return "" if ctx.model_source == "body" else " (from the setting geminiLsp.model)"
+    return "" if ctx.model_source == "body" else f" (from {control_name(ctx.settings, 'model')})"
 
 
 def _capped(ctx: CheckContext, severity: Severity) -> Severity:
@@ -291,7 +292,7 @@ def _vertex_body_model(ctx: CheckContext) -> Iterator[Finding]:
         "GL305",
         f"On Vertex AI the model is part of the URL (`.../publishers/google/models/ID:{ctx.method}`), not of the "
         f"body: the request message has no `model` field. It is still read as this file's model{shown}; move it "
-        "to the URL (or the geminiLsp.model setting) and remove it here.",
+        f"to the URL (or {control_name(ctx.settings, 'model')}) and remove it here.",
         m,
     )
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..findings import Finding
+from ..findings import Edit, Finding, Fix
 from ..rule import Check, Rule, make_finding
 
 if TYPE_CHECKING:
@@ -76,7 +76,9 @@ UNCLOSED_BRACKET = Rule(
     summary='An object or array that is never closed',
     doc=r"""
         An object or list that is never closed, or a closing bracket that does not match. The range shows the opening
-        bracket. **Fix:** add the missing `}` or `]`.
+        bracket. A file that ends with brackets still open (cut off, or still being typed) gets one finding at its end that
+        lists what is left open, including a string it ends in. **Fix:** add the missing `}` or `]`; for a cut-off file the
+        quick fix appends everything that closes it (restore what was cut off if the content is incomplete).
     """,
     evidence=(
         'https://protobuf.dev/programming-guides/json/ — the proto3 JSON mapping the API reads',
@@ -292,7 +294,13 @@ def convert_issue(ctx: CheckContext, issue: SyntaxIssue) -> Iterator[Finding]:
             severity="warning",
         )
         return
-    yield make_finding(issue.code, issue.message, pointer, issue.start, issue.end)
+    fixes: tuple[Fix, ...] = ()
+    closing = issue.closing
+    if closing:
+        # not "safe": the real fix may be to restore what was cut off, so fix-all leaves it to the user
+        fixes = (Fix(f"Close what is left open: append {closing.strip()}", (Edit(issue.end, issue.end, closing),),
+                     safe=False, preferred=True),)
+    yield make_finding(issue.code, issue.message, pointer, issue.start, issue.end, fixes=fixes)
 
 
 def check_syntax(ctx: CheckContext) -> Iterator[Finding]:

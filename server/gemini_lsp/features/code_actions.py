@@ -178,6 +178,19 @@ def case_edits(doc: ParsedDocument, schema: RequestSchema | None, style: str) ->
     return edits
 
 
+def _spellings_mixed(doc: ParsedDocument, schema: RequestSchema) -> bool:
+    """Whether the file writes some keys only camelCase has and others only snake_case has."""
+    camel = snake = False
+    for member, f, _ in known_keys(doc, schema):
+        if f.json_name == f.proto_name:
+            continue
+        camel = camel or member.key.value == f.json_name
+        snake = snake or member.key.value == f.proto_name
+        if camel and snake:
+            return True
+    return False
+
+
 def _comment_edit(text: str, start: int, end: int) -> Edit:
     """Remove a comment; with its whole line when nothing else is on it, else with the spaces before it."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -321,7 +334,10 @@ def code_actions(
             edits = fix_all_edits(current.findings, len(text))
             add("Fix all safe problems in this file", FIX_ALL_KIND, merge_edits(text, edits))
 
-    if schema is not None:
+    if schema is not None and (only is not None or _spellings_mixed(doc, schema)):
+        # Unasked (the light bulb, `only` unset) a key-case rewrite is offered only where it helps: a file that mixes
+        # camelCase and snake_case. Asked for (the Refactor menu: `only` = refactor...), it is offered whenever it
+        # changes something.
         if kind_allowed(CAMEL_CASE_KIND, only, support):
             add("Convert all keys to camelCase", CAMEL_CASE_KIND, case_edits(doc, schema, "camel"))
         if kind_allowed(SNAKE_CASE_KIND, only, support):

@@ -29,6 +29,7 @@ from .descriptions import (
     format_number,
     model_doc,
     model_summary,
+    status_label,
 )
 
 __all__ = ["TRIGGER_CHARACTERS", "CompletionSupport", "complete"]
@@ -220,6 +221,7 @@ class _Context:
         self.cursor = cursor
         self.index = index
         self.support = support
+        self.style = "camel"  # the file's key spelling, for documentation texts
         text = doc.text
         self.replace = lsp_range(index, cursor.start, cursor.end)
         after_at = skip_trivia(text, cursor.end)
@@ -288,6 +290,7 @@ def complete(
     if cursor.kind != "none":
         ctx = _Context(doc, cursor, index, support)
         style = naming_style(doc, schema)
+        ctx.style = style
         builder = _Builder(schema, style, _Snippet(support.snippets))
         if cursor.kind == "key":
             items = _key_items(ctx, builder, schema)
@@ -336,7 +339,8 @@ def _key_items(ctx: _Context, builder: _Builder, schema: RequestSchema | None) -
             new_text,
             kind=types.CompletionItemKind.Property,
             detail=field_type_plain(f) + (" · required" if required else ""),
-            documentation=field_doc(f, ctx.support.markdown, key=name, top_level_model=top_level),
+            documentation=field_doc(f, ctx.support.markdown, key=name, top_level_model=top_level,
+                                    style=builder.style, message=msg, schema=schema),
             sort=f"{rank}{position:03d}",
             filter_text=(f'"{name}"' if quoted else name),
             deprecated=f.deprecated,
@@ -373,7 +377,7 @@ def _value_items(
     if kind == "bool":
         return [
             ctx.item(word, word, kind=types.CompletionItemKind.Value, detail="boolean", sort=f"{i}", value=True,
-                     documentation=field_doc(f, ctx.support.markdown, with_facts=False))
+                     documentation=field_doc(f, ctx.support.markdown, with_facts=False, style=ctx.style))
             for i, word in enumerate(("true", "false"))
         ]
     if kind in NUMBER_KINDS:
@@ -410,7 +414,7 @@ def _list_items(ctx: _Context, builder: _Builder, f: FieldInfo) -> list[types.Co
     builder.snip.n = 0
     text = builder.value(f)
     return [ctx.item("[]", text, kind=types.CompletionItemKind.Value, detail=field_type_plain(f), sort="0",
-                     documentation=field_doc(f, ctx.support.markdown), value=True)]
+                     documentation=field_doc(f, ctx.support.markdown, style=ctx.style), value=True)]
 
 
 def _object_items(ctx: _Context, builder: _Builder, schema: RequestSchema | None,
@@ -455,7 +459,7 @@ def _enum_items(ctx: _Context, schema: RequestSchema | None, f: FieldInfo) -> li
                 text,
                 kind=types.CompletionItemKind.EnumMember,
                 detail=_short(enum.name) + (" · deprecated" if v.deprecated else ""),
-                documentation=enum_value_doc(enum, v, ctx.support.markdown),
+                documentation=enum_value_doc(enum, v, ctx.support.markdown, ctx.style, schema),
                 sort=f"{i:03d}",
                 filter_text=text,
                 deprecated=v.deprecated,
@@ -484,7 +488,7 @@ def _number_items(ctx: _Context, f: FieldInfo) -> list[types.CompletionItem]:
     for c in candidates:
         if c not in seen:
             seen.append(c)
-    doc = field_doc(f, ctx.support.markdown)
+    doc = field_doc(f, ctx.support.markdown, style=ctx.style)
     return [ctx.item(c, c, kind=types.CompletionItemKind.Value, detail=detail, documentation=doc, sort=f"{i:03d}",
                      value=True) for i, c in enumerate(seen)]
 
@@ -492,7 +496,7 @@ def _number_items(ctx: _Context, f: FieldInfo) -> list[types.CompletionItem]:
 def _string_example_items(ctx: _Context, f: FieldInfo) -> list[types.CompletionItem]:
     examples = [e for e in f.examples if isinstance(e, str)]
     quote = ctx.cursor.quote if ctx.cursor.token is not None and ctx.cursor.token.kind == "string" else '"'
-    doc = field_doc(f, ctx.support.markdown, with_facts=False)
+    doc = field_doc(f, ctx.support.markdown, with_facts=False, style=ctx.style)
     return [ctx.item(e, f"{quote}{e}{quote}", kind=types.CompletionItemKind.Value, detail=field_type_plain(f),
                      documentation=doc, sort=f"{i:03d}", filter_text=f"{quote}{e}{quote}", value=True)
             for i, e in enumerate(examples)]
@@ -561,14 +565,15 @@ def _model_items(ctx: _Context, catalog: Catalog, method: str, today: date | Non
     items = []
     for i, m in enumerate(models):
         status = catalog.effective_status(m, day)
+        label = status_label(m, status, catalog.is_documented(m))
         text = f"{quote}{prefix}{m.id}{quote}"
         items.append(
             ctx.item(
                 m.id,
                 text,
                 kind=types.CompletionItemKind.Value,
-                detail=model_summary(m, status),
-                description=status,
+                detail=model_summary(m, label),
+                description=label,
                 documentation=model_doc(m, catalog, day, ctx.support.markdown),
                 sort=f"{i:04d}",
                 filter_text=text,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from ..catalog import Catalog, ModelInfo
-from ..schema import EnumInfo, EnumValue, FieldInfo, RequestSchema
+from ..schema import EnumInfo, EnumValue, FieldInfo, MessageInfo, RequestSchema
 
-__all__ = ["enum_value_doc", "field_doc", "field_facts", "field_type", "format_number", "model_doc", "model_summary"]
+__all__ = ["enum_value_doc", "field_doc", "field_facts", "field_type", "format_number", "in_file_spelling", "model_doc", "model_summary",
+           "status_label"]
 
 _KIND_TEXT = {
     "string": "string",
@@ -107,8 +110,81 @@ def field_range(f: FieldInfo) -> str | None:
     return None
 
 
-def field_facts(f: FieldInfo, *, top_level_model: bool = False) -> list[tuple[str, str]]:
-    """(label, text) facts of a field: type, range, default, items, required, spellings."""
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_SNAKE_WORD = re.compile(r"(?<![\w./{$])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/}])")
+_CAMEL_WORD = re.compile(r"(?<![\w./{$])[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+(?![\w/}])")
+
+
+def _to_camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _to_snake(name: str) -> str:
+    return re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), name)
+
+
+@lru_cache(maxsize=16)
+def _two_spelling_names(schema: RequestSchema) -> tuple[frozenset[str], frozenset[str]]:
+    """The schema's field names that have two spellings: (snake_case ones, camelCase ones)."""
+    snake, camel = set(), set()
+    for message in schema.messages.values():
+        for f in message.fields:
+            if f.proto_name != f.json_name:
+                snake.add(f.proto_name)
+                camel.add(f.json_name)
+    return frozenset(snake), frozenset(camel)
+
+
+def in_file_spelling(text: str, style: str, schema: RequestSchema | None = None) -> str:
+    """Field names in Google's descriptions (written in the proto's snake_case) as the file spells keys: inside
+    `code` spans every snake_case (or camelCase) identifier, elsewhere the schema's own field names."""
+    if not text:
+        return text
+    word = _SNAKE_WORD if style != "snake" else _CAMEL_WORD
+    convert = _to_camel if style != "snake" else _to_snake
+    known: frozenset[str] = frozenset()
+    if schema is not None:
+        snake_names, camel_names = _two_spelling_names(schema)
+        known = snake_names if style != "snake" else camel_names
+
+    def in_span(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        if "/" in inner or "://" in inner:  # a path or URL: leave it as written
+            return m.group(0)
+        return "`" + word.sub(lambda w: convert(w.group(0)), inner) + "`"
+
+    pieces = []
+    pos = 0
+    for m in _CODE_SPAN.finditer(text):
+        plain = text[pos : m.start()]
+        pieces.append(word.sub(lambda w: convert(w.group(0)) if w.group(0) in known else w.group(0), plain))
+        pieces.append(in_span(m))
+        pos = m.end()
+    tail = text[pos:]
+    pieces.append(word.sub(lambda w: convert(w.group(0)) if w.group(0) in known else w.group(0), tail))
+    return "".join(pieces)
+
+
+def _spelled(f: FieldInfo, style: str) -> str:
+    return f.proto_name if style == "snake" else f.json_name
+
+
+def _alternatives(f: FieldInfo, message: MessageInfo | None, style: str) -> str | None:
+    """A oneof in plain words: which fields this one excludes."""
+    if not f.oneof:
+        return None
+    names = [f"`{_spelled(g, style)}`" for g in message.fields if g.oneof == f.oneof] if message else []
+    if len(names) < 2:
+        return "set it or one of its alternatives, never two"
+    if len(names) == 2:
+        return f"set either {names[0]} or {names[1]}, not both"
+    return "set only one of " + ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def field_facts(f: FieldInfo, *, top_level_model: bool = False, message: MessageInfo | None = None,
+                style: str = "camel") -> list[tuple[str, str]]:
+    """(label, text) facts of a field: type, range, default, items, required, alternatives, spellings."""
     facts: list[tuple[str, str]] = [("Type", field_type(f))]
     rng = field_range(f)
     if rng:
@@ -128,8 +204,9 @@ def field_facts(f: FieldInfo, *, top_level_model: bool = False) -> list[tuple[st
         facts.append(("Required", "no: in a body file it names the URL's model (optional)"))
     else:
         facts.append(("Required", "yes" if f.required else "no"))
-    if f.oneof:
-        facts.append(("One of", f"group `{f.oneof}`"))
+    alternatives = _alternatives(f, message, style)
+    if alternatives:
+        facts.append(("Alternatives", alternatives))
     if f.output_only:
         facts.append(("Output only", "the API sets it in responses"))
     if f.deprecated:
@@ -169,31 +246,41 @@ def _render(title: str, body: str, facts: list[tuple[str, str]], markdown: bool)
 
 
 def field_doc(f: FieldInfo, markdown: bool, *, key: str | None = None, top_level_model: bool = False,
-              with_facts: bool = True) -> str:
-    """A field's official description and facts, for hover and completion documentation."""
-    name = key or f.json_name
+              with_facts: bool = True, style: str = "camel", message: MessageInfo | None = None,
+              schema: RequestSchema | None = None) -> str:
+    """A field's official description and facts, for hover and completion documentation, with field names spelled
+    as the file spells its keys (`style`: "camel" or "snake")."""
+    name = key or _spelled(f, style)
     title = f"**{name}**" if markdown else name
-    facts = field_facts(f, top_level_model=top_level_model) if with_facts else []
-    return _render(title, _clean_description(f.description), facts, markdown)
+    facts = field_facts(f, top_level_model=top_level_model, message=message, style=style) if with_facts else []
+    return _render(title, in_file_spelling(_clean_description(f.description), style, schema), facts, markdown)
 
 
-def enum_value_doc(enum: EnumInfo, value: EnumValue, markdown: bool) -> str:
-    """An enum value's official description."""
+def enum_value_doc(enum: EnumInfo, value: EnumValue, markdown: bool, style: str = "camel",
+                   schema: RequestSchema | None = None) -> str:
+    """An enum value's official description (field names in it spelled as the file spells keys)."""
     title = f"**{value.name}** · `{enum.name}`" if markdown else f"{value.name} · {enum.name}"
     facts: list[tuple[str, str]] = []
     if value.number is not None:
         facts.append(("Number", str(value.number)))
     if value.deprecated:
         facts.append(("Deprecated", "yes"))
-    return _render(title, _clean_description(value.description), facts, markdown)
+    return _render(title, in_file_spelling(_clean_description(value.description), style, schema), facts, markdown)
 
 
 def _tokens(n: int | None) -> str | None:
     return None if n is None else f"{n:,}"
 
 
+def status_label(model: ModelInfo, status: str, documented: bool) -> str:
+    """The status as shown to users: a name without documentation is "undocumented", never "current"."""
+    if documented:
+        return status
+    return "undocumented" if status == "current" else f"{status}, undocumented"
+
+
 def model_summary(model: ModelInfo, status: str) -> str:
-    """One line for completion details: status and token limits."""
+    """One line for completion details: status (as `status_label` words it) and token limits."""
     parts = [status]
     limits = []
     if model.input_token_limit is not None:
@@ -215,9 +302,13 @@ def model_facts(model: ModelInfo, catalog: Catalog, today: date) -> list[tuple[s
     """(label, text) facts of a model from the catalogue; unknown facts are left out."""
     status: str = catalog.effective_status(model, today)
     facts: list[tuple[str, str]] = []
-    status_text = status
+    documented = catalog.is_documented(model)
+    status_text = status_label(model, status, documented)
     if status != model.status:
         status_text += f" (recorded as {model.status})"
+    if not documented:
+        status_text += (" — Google's documentation does not describe this model; it is known only from an SDK's model "
+                        "list or from third parties")
     facts.append(("Status", status_text))
     if model.release_date:
         facts.append(("Released", model.release_date.isoformat()))

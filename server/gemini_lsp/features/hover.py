@@ -16,7 +16,7 @@ from ..catalog import Catalog
 from ..document import Member, Node, ParsedDocument
 from ..positions import LineIndex, lsp_range
 from ..schema import RequestSchema
-from .context import is_model_field, pointer_parts, slot_field, slot_message
+from .context import is_model_field, naming_style, pointer_parts, slot_field, slot_message
 from .descriptions import enum_for, enum_value_doc, field_doc, model_doc
 
 __all__ = ["HoverSupport", "hover"]
@@ -85,7 +85,7 @@ def hover(
             value = enum.value(node.value)
         if value is None:
             return None  # not a value of the enum: the diagnostic says so
-        text = enum_value_doc(enum, value, markdown)
+        text = enum_value_doc(enum, value, markdown, naming_style(doc, schema), schema)
         return types.Hover(contents=types.MarkupContent(kind=kind, value=text), range=lsp_range(index, node.start, node.end))
     return None
 
@@ -105,7 +105,8 @@ def _key_hover(doc: ParsedDocument, member: Member, schema: RequestSchema | None
     f = msg.field(key)
     if f is None:
         return None  # unknown key: the diagnostic explains it
-    text = field_doc(f, markdown, key=key, top_level_model=not parts)
+    text = field_doc(f, markdown, key=key, top_level_model=not parts, style=naming_style(doc, schema), message=msg,
+                     schema=schema)
     return types.Hover(
         contents=types.MarkupContent(kind=_contents_kind(markdown), value=text),
         range=lsp_range(index, member.key.start, member.key.end),
