@@ -50,7 +50,8 @@ class Rule:
     #: whether the API's own error text backs the rule (its message quotes what the API answers)
     api_text: bool
     #: the parts of the request it reads: JSON paths (`generationConfig.thinkingConfig`), "model" (the model's
-    #: catalogue facts), "text" (the raw text), "syntax" (the parser's findings)
+    #: catalogue facts), "text" (the raw text), "syntax" (the parser's findings). Documentation for now: the engine's
+    #: reuse follows the check's scope and `free_text`, not these paths
     reads: tuple[str, ...]
     #: whether it reads the content of free text (a part's `text`); an edit inside free text then re-runs it
     free_text: bool = False
@@ -90,19 +91,18 @@ class Check:
     #: "schema" scope: the check with a memo it owns (kept by the engine between runs) and the nodes edited since
     memoised: Callable[[CheckContext, Any, frozenset[Any]], tuple[list[Finding], Any]] | None = None
 
+    #: the codes of `rules` (derived)
+    codes: frozenset[str] = field(init=False, default=frozenset())
+    #: whether any of its rules reads free text (derived)
+    reads_free_text: bool = field(init=False, default=False)
+
     def __post_init__(self) -> None:
         for rule in self.rules:
             if rule.check is not None and rule.check.name != self.name:
                 raise ValueError(f"rule {rule.code} is reported by two checks ({rule.check.name}, {self.name})")
             object.__setattr__(rule, "check", self)
-
-    @property
-    def codes(self) -> frozenset[str]:
-        return frozenset(rule.code for rule in self.rules)
-
-    @property
-    def reads_free_text(self) -> bool:
-        return any(rule.free_text for rule in self.rules)
+        object.__setattr__(self, "codes", frozenset(rule.code for rule in self.rules))
+        object.__setattr__(self, "reads_free_text", any(rule.free_text for rule in self.rules))
 
     def label(self) -> str:
         """The rule codes this check reports, for messages ("GL310, GL311, ...")."""

@@ -115,8 +115,8 @@ UNKNOWN_FIELD = Rule(
     severity='error',
     summary='A field the API does not know at this place',
     doc=r"""
-        The API answers `Invalid JSON payload received. Unknown name "content": Cannot find field.` (github.com/googleapis/python-genai/issues/425, e.g.
-        github.com/googleapis/python-genai/issues/425). Only the exact camelCase JSON name or the exact snake_case proto name is
+        The API answers `Invalid JSON payload received. Unknown name "content": Cannot find field.` (github.com/googleapis/python-genai/issues/425).
+        Only the exact camelCase JSON name or the exact snake_case proto name is
         accepted: `generationconfig` is unknown. The message suggests the nearest field, and targeted hints for OpenAI's
         vocabulary (`messages`, `max_tokens`, sampling parameters at the top level), JSON Schema keywords inside a `Schema`
         (`additionalProperties`, `$schema`, `const`, `$ref`: use `responseJsonSchema` / `parametersJsonSchema`) and SDK
@@ -177,8 +177,8 @@ EMPTY_REQUIRED_LIST = Rule(
     severity='error',
     summary='A required list is empty',
     doc=r"""
-        `{"contents": []}` → `contents is not specified`; `"parts": []` → `contents.parts must not be empty.` (github.com/ikechan8370/chatgpt-plugin/issues/733, github.com/egoist/chatwise-releases/issues/250; rules
-        1–2; `schemas/request_rules.json`). **Fix:** add at least one item.
+        `{"contents": []}` → `contents is not specified`; `"parts": []` → `contents.parts must not be empty.` (github.com/ikechan8370/chatgpt-plugin/issues/733, github.com/egoist/chatwise-releases/issues/250;
+        `schemas/request_rules.json`). **Fix:** add at least one item.
     """,
     evidence=(
         'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — the request messages, field behaviours and comments',
