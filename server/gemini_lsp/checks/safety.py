@@ -56,7 +56,7 @@ def check_safety(ctx: CheckContext) -> Iterator[Finding]:
 def _enum_name(ctx: CheckContext, number) -> str | None:
     try:
         enum = ctx.schema.enum("HarmCategory")  # type: ignore[union-attr]
-    except Exception:  # noqa: BLE001 - Vertex names the enum differently; fall back to the number
+    except KeyError:  # Vertex names the enum differently; fall back to the number
         return None
     value = enum.value(int(number)) if isinstance(number, (int, float)) else None
     return value.name if value is not None else None
