@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import platform
 import statistics
@@ -38,6 +39,8 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
+
+log = logging.getLogger("benchmarks")
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -159,7 +162,7 @@ async def start(server: Server) -> tuple[LanguageClient, list[bytes]]:
                 return
             stderr.append(chunk)
 
-    client._bench_drain = asyncio.create_task(drain())  # type: ignore[attr-defined]
+    _DRAINERS[id(client)] = asyncio.create_task(drain())
     await asyncio.wait_for(
         client.initialize_async(
             types.InitializeParams(
@@ -176,18 +179,23 @@ async def start(server: Server) -> tuple[LanguageClient, list[bytes]]:
     return client, stderr
 
 
+_DRAINERS: dict[int, asyncio.Task] = {}  # the task reading each client's server stderr (kept alive here)
+
+
 async def stop(client: LanguageClient) -> None:
     try:
         await asyncio.wait_for(client.shutdown_async(None), 30)
         client.exit(None)
-    except Exception:
-        pass
+    except Exception:  # a server that does not shut down cleanly is killed below
+        log.warning("the server did not shut down cleanly", exc_info=True)
     proc = client._server  # noqa: SLF001
     try:
         await asyncio.wait_for(client.stop(), 30)
     except Exception:
+        log.warning("stopping the server failed; killing it", exc_info=True)
         if proc is not None and proc.returncode is None:
             proc.kill()
+    _DRAINERS.pop(id(client), None)
 
 
 def peak_kib(client: LanguageClient) -> int:
@@ -367,6 +375,7 @@ async def session(server: Server, name: str, path: Path, edits: int, probes: int
         result.peak_kib = peak_kib(client)
         doc.close()
     except Exception as error:  # report and go on with the next document
+        log.warning("measuring %s failed", name, exc_info=True)
         result.error = f"{type(error).__name__}: {error}"
         result.peak_kib = peak_kib(client)
     finally:
@@ -447,7 +456,7 @@ def versions() -> dict[str, str]:
     def run(cmd: list[str]) -> str:
         try:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip()
-        except Exception:
+        except (OSError, subprocess.SubprocessError):
             return "?"
 
     from importlib.metadata import version

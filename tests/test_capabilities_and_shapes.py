@@ -191,23 +191,20 @@ def test_output_dimensionality_outside_the_model_range():
 
 
 def test_request_body_above_the_inline_limit(monkeypatch):
-    from gemini_lsp.checks import crossfield
+    from types import SimpleNamespace
 
-    real = crossfield.fact
+    from gemini_lsp.checks import limits
 
-    def small_limit(rule):  # the real limit is 100 MB: too big to build in a test on a shared machine
-        facts = dict(real(rule))
-        if rule == "request-too-large":
-            facts["maxBytes"] = 1_000_000
-        return facts
-
-    monkeypatch.setattr(crossfield, "fact", small_limit)
+    real = limits.REQUEST_TOO_LARGE
+    # the real limit is 100 MB: too big to build in a test on a shared machine
+    monkeypatch.setattr(limits, "REQUEST_TOO_LARGE", SimpleNamespace(facts={**real.facts, "maxBytes": 1_000_000}))
     big = {"contents": [{"role": "user", "parts": [{"inlineData": {"mimeType": "image/png", "data": "A" * 1_200_000}}]}]}
     a = run(big)
     assert found(a, "GL397") == [("", "warning")]
     assert "at most 1 MB of inline data" in message(a, "GL397")
     assert found(run({"contents": [USER]}), "GL397") == []
-    assert real("request-too-large")["maxBytes"] == 100_000_000
+    assert real.facts["maxBytes"] == 100_000_000
+
 
 
 # -- images -----------------------------------------------------------------------------------------------------------

@@ -292,3 +292,37 @@ def test_no_schema_or_model_finding_cascades_from_a_broken_value():
 def test_missing_comma_does_not_hide_the_schema_findings_around_it():
     analysis = check('{"contents": [{"parts": [{"text": "x"}]}], "generationConfg": {} "safetySettings": []}')
     assert {"GL003", "GL101"} <= {f.code for f in analysis.findings}
+
+
+# -- rules no other test named (each rule has at least one test: tests/test_rule_coverage.py) ---------------------
+
+
+def test_gl118_deprecated_enum_value_is_a_warning():
+    analysis = check('{"contents": [{"parts": [{"text": "hi"}]}], "safetySettings": '
+                     '[{"category": "HARM_CATEGORY_CIVIC_INTEGRITY", "threshold": "BLOCK_NONE"}]}')
+    assert [(f.code, f.severity, f.pointer) for f in analysis.findings] == [
+        ("GL118", "warning", "/safetySettings/0/category")
+    ]
+
+
+def test_gl057_numbers_and_booleans_as_strings_are_hints():
+    analysis = check('{"contents": [{"parts": [{"text": "hi"}]}], '
+                     '"generationConfig": {"temperature": "0.7", "responseLogprobs": "true"}}')
+    assert [(f.code, f.severity, f.pointer) for f in analysis.findings] == [
+        ("GL057", "hint", "/generationConfig/temperature"),
+        ("GL057", "hint", "/generationConfig/responseLogprobs"),
+    ]
+    assert [fx.edits[0].new_text for f in analysis.findings for fx in f.fixes] == ["0.7", "true"]
+
+
+def test_gl052_raw_line_break_and_gl060_unquoted_key_are_hints():
+    analysis = check('{"contents": [{"parts": [{"text": "a\nb"}]}], generationConfig: {}}')
+    assert [(f.code, f.severity) for f in analysis.findings] == [("GL052", "hint"), ("GL060", "hint")]
+
+
+def test_gl902_caps_the_findings():
+    body = {"contents": [{"parts": [{"text": "hi"}]}], **{f"x{i}": 1 for i in range(520)}}
+    analysis = check(json.dumps(body))
+    assert len(analysis.findings) == 501
+    [cap] = [f for f in analysis.findings if f.code == "GL902"]
+    assert cap.severity == "information" and cap.message.startswith("20 more findings are not shown")

@@ -68,6 +68,23 @@ def test_invalid_sample_reports_its_findings(name):
             assert expected["pointer"] in found_pointers, (expected, sorted(found))
 
 
+def _exact(folder, name):
+    entry = {**VALID_MANIFEST, **INVALID_MANIFEST}[name] if folder in (VALID, INVALID) else {}
+    analysis = _analyze(folder, name, entry)
+    return [f"{f.code} {f.severity} {f.pointer}" for f in analysis.findings]
+
+
+@pytest.mark.parametrize(
+    "folder, name", [(VALID, n) for n in sorted(VALID_MANIFEST)] + [(INVALID, n) for n in sorted(INVALID_MANIFEST)]
+)
+def test_corpus_findings_are_exactly_the_listed_ones(folder, name):
+    """Every finding on every corpus file is listed in its manifest (`findings`: "CODE severity pointer", in the
+    order reported): a new finding, a lost one or a changed severity fails until the manifest is updated."""
+    entry = (VALID_MANIFEST if folder == VALID else INVALID_MANIFEST)[name]
+    assert "findings" in entry, f"{name}: the manifest lists no findings"
+    assert _exact(folder, name) == entry["findings"]
+
+
 ACCEPTED = CORPUS.parent / "accepted"
 ACCEPTED_MANIFEST = {k: v for k, v in _manifest(ACCEPTED).items() if not k.startswith("$")}
 

@@ -33,7 +33,7 @@ from gemini_lsp.features.completion import CompletionSupport, complete
 from gemini_lsp.features.diagnostics import to_diagnostics
 from gemini_lsp.features.hover import HoverSupport, hover
 from gemini_lsp.features.symbols import document_symbols, folding_ranges, selection_ranges
-from gemini_lsp.incremental import AnalysisCache, analyze_incremental, update_tree
+from gemini_lsp.incremental import AnalysisCache, update_tree
 from gemini_lsp.positions import LineIndex, utf16_len
 from gemini_lsp.schema import load_request_schema
 from gemini_lsp.settings import Settings
@@ -315,7 +315,7 @@ def run_edit_sequence(text: str, seed: int, steps: int) -> tuple[int, int]:
     doc = parse(text)
     cache = AnalysisCache()
     index = LineIndex(text)
-    analyze_incremental(text, PATH, SETTINGS, CATALOG, doc, cache, today=FIXED_TODAY)
+    analyze(text, PATH, SETTINGS, catalog=CATALOG, doc=doc, cache=cache, today=FIXED_TODAY)
     patched = full = 0
     for _ in range(steps):
         batch = []
@@ -326,23 +326,24 @@ def run_edit_sequence(text: str, seed: int, steps: int) -> tuple[int, int]:
             after = current[: edit.start] + edit.new_text + current[edit.end :]
             index = update_line_index(index, after, edit.start, edit.end, len(edit.new_text))
             current = after
-        result = update_tree(doc, batch, current)
+        result = update_tree(doc, batch, current)  # a bug in the patch raises here (the server would fall back)
         if result is None:
             doc = parse(current)
             cache.on_full_parse()
             full += 1
         else:
             doc, splices = result
-            for splice, edit in zip(splices, batch):
-                cache.on_splice(splice, edit.new_text)
+            for splice in splices:
+                cache.on_splice(splice)
             patched += 1
         text = current
         reference = parse(text)
         assert _dump(doc) == _dump(reference)
         fresh = LineIndex(text)
         assert index.line_starts == fresh.line_starts and index._content_ends == fresh._content_ends  # noqa: SLF001
-        incremental = analyze_incremental(text, PATH, SETTINGS, CATALOG, doc, cache, today=FIXED_TODAY)
+        incremental = analyze(text, PATH, SETTINGS, catalog=CATALOG, doc=doc, cache=cache, today=FIXED_TODAY)
         expected = analyze(text, PATH, SETTINGS, catalog=CATALOG, doc=reference, today=FIXED_TODAY)
+        assert incremental.internal_errors == () and expected.internal_errors == ()  # no rule crashed on either path
         assert _key(incremental.findings) == _key(expected.findings)
     return patched, full
 
@@ -446,13 +447,24 @@ async def test_random_edit_sessions_through_the_server(client: LanguageClient, s
 
 # -- regressions found by scripts/fuzz_long.py ----------------------------------------------------------------------
 
-#: inputs that once failed (none so far: see benchmarks/RESULTS.md for the long runs and what they tried)
-REGRESSIONS: list[str] = []
+#: inputs that once failed or that earlier fixes were about (the long runs of scripts/fuzz_long.py found none of
+#: their own so far: see benchmarks/RESULTS.md); every one is checked from end to end
+REGRESSIONS: list[str] = [
+    '{"contents": [{"parts": [{"text": "\\u12"}]}]}',  # a malformed \u escape (an error, not a crash)
+    '{"contents": [{"parts": [{"text": "a\\qb"}]}]}',  # an unknown single-character escape (a warning)
+    '{"generationConfig": {"temperature": 1e99999, "topK": -0, "seed": 99999999999999999999}}',
+    "{'contents': {'parts': {'text': 'hi'}}, generationConfig: {temperature: NaN,},}",
+    '{"a": ' + "[" * 300 + "]" * 300 + "}",  # deeper than MAX_DEPTH
+    '{"contents": [{"parts": [{"text": "AIzaSyFAKE_key-for-gemini-lsp-tests0000"}]}]',  # a key, then no brace
+    '{"contents": [{"role": "user", "parts": [{"inlineData": {"mimeType": "image/png", "data": "\x00\ud800"}}]}]}',
+    '\ufeff{"contents": []} // trailing',
+]
 
 
-def test_fuzz_regressions() -> None:
-    for text in REGRESSIONS:
-        check_everything(text, feature_offsets=None)
+@pytest.mark.parametrize("text", REGRESSIONS)
+def test_fuzz_regressions(text: str) -> None:
+    check_everything(text, feature_offsets=None)
+    assert analyze(text, PATH, SETTINGS, catalog=CATALOG, today=FIXED_TODAY).internal_errors == ()
 
 
 #: (corpus request containing this text, seed) of edit sequences where the incremental path once differed

@@ -133,7 +133,7 @@ def test_broken_document_still_hovers():
 
 
 def test_descriptions_follow_the_files_spelling_but_leave_paths_urls_and_enum_values():
-    from gemini_lsp.features.docs import in_file_spelling
+    from gemini_lsp.features.descriptions import in_file_spelling
 
     text = ("Ignored when `generate_content_request` is set; see `models/{model_id}`, https://x.dev/a_b and "
             "`HARM_CATEGORY_HATE_SPEECH`.")

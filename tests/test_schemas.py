@@ -328,3 +328,16 @@ def test_installed_package_loads_its_schemas(tmp_path: Path) -> None:
             "print(s.root.name, s.field_at(['contents', '0', 'parts', '0', 'inline_data', 'data']).kind)")
     out = subprocess.run([str(python), "-c", code], cwd=tmp_path, check=True, capture_output=True, text=True)
     assert out.stdout.split() == ["GenerateContentRequest", "bytes"]
+    # every rule module loads, and the rule documentation diagnostics link to is rendered into the cache
+    code = ("from gemini_lsp import rules; from gemini_lsp.features.diagnostics import rules_doc_uri;"
+            "print(len(rules.RULES), len(rules.LOAD_FAILURES), rules_doc_uri())")
+    # the throwaway venv has no lsprotocol (--no-deps): borrow this environment's, never its gemini_lsp
+    site = next(p for p in sys.path if p.endswith("site-packages") and (Path(p) / "lsprotocol").is_dir())
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": site}
+    out = subprocess.run([str(python), "-c", code], cwd=tmp_path, check=True, capture_output=True, text=True, env=env)
+    count, failures, uri = out.stdout.split()
+    assert "site-packages/gemini_lsp" in subprocess.run(
+        [str(python), "-c", "import gemini_lsp; print(gemini_lsp.__file__)"], cwd=tmp_path, check=True,
+        capture_output=True, text=True, env=env).stdout
+    assert int(count) >= 80 and failures == "0"
+    assert uri.startswith((tmp_path / "cache").as_uri()) and uri.endswith(".md")

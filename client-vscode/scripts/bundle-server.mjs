@@ -3,7 +3,6 @@
 // .vsix carries everything it needs except a Python >= 3.10 interpreter:
 //   server/gemini_lsp/            <- ../server/gemini_lsp (without __pycache__)
 //   server/gemini_lsp/schemas/    <- ../schemas (*.json, README.md, generated/**)  (package gemini_lsp.schemas)
-//   server/gemini_lsp/docs/       <- ../docs/rules.md                               (package gemini_lsp.docs)
 //   server/lib/                   <- pip install --target --no-deps of the pinned pure-Python dependencies
 // The extension runs `python -m gemini_lsp serve --stdio` with PYTHONPATH=server:server/lib.
 // jsonschema is deliberately not bundled (its rpds-py dependency is compiled, and the .vsix is universal):
@@ -73,13 +72,7 @@ if (fs.existsSync(schemasSrc)) {
   }
 }
 
-// 3. gemini_lsp.docs <- docs/rules.md
-const docsOut = path.join(pkgOut, 'docs');
-fs.mkdirSync(docsOut, { recursive: true });
-if (!fs.existsSync(path.join(docsOut, '__init__.py'))) fs.writeFileSync(path.join(docsOut, '__init__.py'), '');
-const rules = path.join(repo, 'docs', 'rules.md');
-if (fs.existsSync(rules)) fs.copyFileSync(rules, path.join(docsOut, 'rules.md'));
-else console.warn('bundle-server: docs/rules.md not found; diagnostics will lack their documentation links');
+// 3. (the rule documentation is rendered by the server from its rule declarations when first linked)
 
 // 4. pure-Python dependencies
 const python = process.env.PYTHON || 'python3';

@@ -1,21 +1,27 @@
 """One analysis of one request file: what it is checked against (surface, method, model) and its findings.
 
-Shared by the language server and `gemini-lsp check`, so both report exactly the same.
+The one entry point of the engine for `gemini-lsp check`, an opened document and every keystroke (with the
+document's `incremental.AnalysisCache`), so all report exactly the same.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from . import catalog as catalog_module
 from .catalog import Catalog, ModelInfo
-from .checks import CheckContext, run_checks
+from . import engine
+from .checks.context import CheckContext
 from .checks.secrets import redact_findings
 from .document import ParsedDocument, parse
 from .findings import Finding
 from .schema import RequestSchema, load_request_schema
 from .settings import Settings, effective_severity, resolve_method
+
+if TYPE_CHECKING:
+    from .incremental import AnalysisCache
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ class Analysis:
     doc: ParsedDocument
     context: RequestContext
     findings: list[Finding]
+    #: what failed inside gemini-lsp (a rule, a rule module, the parser); each is also a GL900 finding
+    internal_errors: tuple[str, ...] = ()
 
 
 def body_model(doc: ParsedDocument) -> str | None:
@@ -85,16 +93,22 @@ def analyze(
     catalog: Catalog | None = None,
     today: date | None = None,
     doc: ParsedDocument | None = None,
+    cache: AnalysisCache | None = None,
 ) -> Analysis:
-    """Parse (unless given a parsed document) and check one request file."""
+    """Parse (unless given a parsed document) and check one request file; with `cache` (the document's, kept
+    between keystrokes) the engine reuses what the edits since the last analysis cannot have changed."""
     doc = doc if doc is not None else parse(text)
     context = request_context(doc, path, settings, method=method, model=model)
     catalog = catalog or catalog_module.load_catalog()
     schema = load_request_schema(context.api, context.api_version, context.method)
-    ctx = check_context(doc, context, schema, catalog, settings, today or catalog_module.today(), len(text))
-    findings = redact_findings(apply_severity_overrides(run_checks(ctx), settings))
+    day = today or catalog_module.today()
+    ctx = check_context(doc, context, schema, catalog, settings, day, len(text))
+    if cache is not None:
+        cache.begin((context, settings, catalog, day, schema, ctx.too_large), doc.root)
+    result = engine.run(ctx, cache)
+    findings = redact_findings(apply_severity_overrides(result.findings, settings))
     findings.sort(key=lambda f: (f.start, f.end, f.code))
-    return Analysis(doc, context, findings)
+    return Analysis(doc, context, findings, result.internal_errors)
 
 
 def check_context(
@@ -106,7 +120,7 @@ def check_context(
     today: date,
     size: int,
 ) -> CheckContext:
-    """What the checks read, for a document whose request context is resolved (shared with `incremental`)."""
+    """What the checks read, for a document whose request context is resolved."""
     info: ModelInfo | None = catalog.lookup(context.model) if context.model and context.model_kind == "model" else None
     # a shut-down model: the body is checked against the model that serves it (routed) or replaces it (404)
     serving, why = catalog.serving_model(info, today) if info is not None else (None, None)
@@ -128,13 +142,14 @@ def check_context(
 
 
 def apply_severity_overrides(findings: list[Finding], settings: Settings) -> list[Finding]:
-    """Apply `geminiLsp.severity` (by code or name); "off" drops the finding."""
+    """Apply `geminiLsp.severity` (by code or name); "off" drops the finding. Internal errors (GL900) stay."""
     if not settings.severity:
         return findings
-    from dataclasses import replace
-
     out: list[Finding] = []
     for finding in findings:
+        if finding.code == engine.INTERNAL_ERROR_CODE:
+            out.append(finding)
+            continue
         level = effective_severity(settings, finding.code, finding.name, finding.severity)
         if level is None:
             continue

@@ -495,6 +495,11 @@ class Catalog:
         self.version = version
 
     # ---- construction
+
+    @property
+    def retired_patterns(self) -> tuple[dict[str, Any], ...]:
+        """The retired-ID patterns the catalogue was built with."""
+        return self._patterns
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Catalog:
         """Build a catalogue from the parsed JSON of a ``models.json`` (tests inject their own this way)."""
@@ -812,5 +817,5 @@ def apply_refresh(catalog: Catalog, cache_data: Mapping[str, Any]) -> Catalog:
                               category=category, status="current",
                               notes="Not in the shipped catalogue; listed by the API's models.list.")
         models[mid] = _refreshed_model(known, facts, raw, source, tiers_view)
-    return Catalog(models.values(), catalog.aliases, catalog._patterns, tiers_view,
+    return Catalog(models.values(), catalog.aliases, catalog.retired_patterns, tiers_view,
                    catalog.collected, catalog.version)

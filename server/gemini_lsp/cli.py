@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +16,8 @@ from .file_walk import WalkResult, collect_request_files
 from .settings import APIS, API_VERSIONS, METHODS, Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: a rule (or the parser, or a rule module) of gemini-lsp failed: the output lacks its findings (a bug to report)
+EXIT_INTERNAL_ERROR = 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -138,6 +141,8 @@ def read_request_file(path: Path) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    # internal errors (a failing rule, rule module or parser) go to stderr with their traceback
+    logging.basicConfig(level=logging.WARNING, format="gemini-lsp %(levelname)s %(message)s")
     from .analysis import analyze
     from .catalog import load_catalog
     from .findings import Finding
@@ -161,6 +166,7 @@ def run_check(args: argparse.Namespace) -> int:
         catalog = load_catalog()
     results: list[tuple[Path, str, list[Finding], LineIndex]] = []
     unchecked = len(problems)
+    internal_error = False
     for path in files:
         try:
             text = read_request_file(path)
@@ -169,6 +175,9 @@ def run_check(args: argparse.Namespace) -> int:
             unchecked += 1
             continue
         analysis = analyze(text, str(path), settings, method=args.method, model=args.model, catalog=catalog)
+        for what in analysis.internal_errors:
+            print(f"gemini-lsp: {path}: internal error in {what}; please report it (traceback above)", file=sys.stderr)
+            internal_error = True
         results.append((path, text, analysis.findings, LineIndex(text)))
     if args.format == "json":
         print(json.dumps(_json_report(results), indent=2, ensure_ascii=False))
@@ -176,6 +185,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(json.dumps(_sarif_report(results), indent=2, ensure_ascii=False))
     else:
         _print_text(results, unchecked=unchecked)
+    if internal_error:
+        return EXIT_INTERNAL_ERROR
     if unchecked:
         return EXIT_USAGE
     has_error = any(f.severity == "error" for _, _, findings, _ in results for f in findings)
@@ -183,11 +194,12 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _range(index, finding) -> dict:  # type: ignore[no-untyped-def]
-    start_line, start_char = index.position(finding.start)
-    end_line, end_char = index.position(finding.end)
+    from .positions import lsp_range
+
+    r = lsp_range(index, finding.start, finding.end)
     return {
-        "start": {"line": start_line, "character": start_char},
-        "end": {"line": end_line, "character": end_char},
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
     }
 
 

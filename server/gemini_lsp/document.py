@@ -2,7 +2,8 @@
 
 `parse(text)` never raises. It builds a tree of `Node`/`Member` objects for any text, records the forms that the
 Gemini API accepts although strict JSON does not (`LenientForm`: trailing commas, single quotes, unquoted keys, raw
-line breaks in strings; also comments and unusual numbers, which the checks report as warnings) and reports what the API rejects (`SyntaxIssue` with a GL0xx rule code), every
+line breaks in strings; also comments and unusual numbers, which the parser recovers from the same way but the checks report as errors,
+because the API rejects them) and reports what the API rejects (`SyntaxIssue` with a GL0xx rule code), every
 error rather than only the first.
 
 How it works
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import math
 import re
 import sys
@@ -42,6 +44,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from operator import attrgetter
 from typing import cast
+
+log = logging.getLogger("gemini_lsp.document")
 
 __all__ = [
     "MAX_DEPTH",
@@ -208,13 +212,15 @@ def _contains(node: Node, offset: int) -> bool:
 class ParsedDocument:
     """The result of `parse`: the text, the root value (None for an empty document), errors and lenient forms."""
 
-    __slots__ = ("errors", "lenient", "root", "text")
+    __slots__ = ("errors", "internal_error", "lenient", "root", "text")
 
     def __init__(self, text: str, root: Node | None, errors: list[SyntaxIssue], lenient: list[LenientForm]) -> None:
         self.text = text
         self.root = root
         self.errors = errors
         self.lenient = lenient
+        #: set when the parser itself failed (a bug): the engine reports it as an internal error, never as GL001
+        self.internal_error: str | None = None
 
     def raw(self, node: Node) -> str:
         """Return the literal text of a node (e.g. a number exactly as written)."""
@@ -1432,10 +1438,10 @@ def parse(text: str) -> ParsedDocument:
             if len(second.errors) <= len(doc.errors):
                 return second
         return doc
-    except Exception as exc:  # noqa: BLE001  # pragma: no cover - a last resort: a bug must not take the editor down
+    except Exception as exc:  # a bug of ours: logged, and reported by the engine as an internal error (GL900)
+        log.exception("the parser failed")
         doc = ParsedDocument(text, None, [], [])
-        doc.errors.append(SyntaxIssue("GL001", f"{_API} The document could not be analysed ({type(exc).__name__}).",
-                                      0, 0, None))
+        doc.internal_error = f"{type(exc).__name__}: {exc}"
         return doc
     finally:
         if gc_was_enabled:

@@ -1,8 +1,10 @@
-"""What every check returns: findings with a stable code, a range in str offsets and safe fixes."""
+"""What every check returns: findings with a stable code, a range in str offsets and safe fixes.
+
+Findings are built with `rule.make_finding`, which fills in the rule's name and default severity."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "information", "hint"]
@@ -43,29 +45,12 @@ class Finding:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def make_finding(
-    code: str,
-    message: str,
-    pointer: str,
-    start: int,
-    end: int,
-    *,
-    severity: Severity | None = None,
-    fixes: tuple[Fix, ...] | list[Fix] = (),
-    data: dict[str, Any] | None = None,
-) -> Finding:
-    """Build a finding for a registered rule code, with the rule's name and default severity."""
-    from .rules import RULES
-
-    rule = RULES[code]
-    return Finding(
-        code=code,
-        name=rule.name,
-        severity=severity or rule.severity,
-        message=message,
-        pointer=pointer,
-        start=start,
-        end=max(start, end),
-        fixes=tuple(fixes),
-        data=dict(data or {}),
+def offset_finding(f: Finding, delta: int) -> Finding:
+    """A finding, its range and its fixes moved by `delta` characters."""
+    if not delta:
+        return f
+    fixes = tuple(
+        Fix(fx.title, tuple(Edit(x.start + delta, x.end + delta, x.new_text) for x in fx.edits), fx.safe, fx.preferred)
+        for fx in f.fixes
     )
+    return replace(f, start=f.start + delta, end=f.end + delta, fixes=fixes)

@@ -1,6 +1,6 @@
-"""Work proportional to the edit: patch the previous parse tree and reuse the previous findings where they cannot
-have changed. Used by the language server only; `analysis.analyze` stays the reference, and the results here are
-the same (tests/test_fuzz.py compares the two after random edits).
+"""Work proportional to the edit: patch the previous parse tree, and keep what the engine needs to reuse findings
+(`AnalysisCache`). Used by the language server only; which findings are reused is decided by `engine.py` from what
+each check declares, and the results equal a fresh analysis (tests/test_fuzz.py compares the two after random edits).
 
 Tree (`update_tree`): an edit strictly inside one value (a string's body, or a container's brackets) re-parses only
 the smallest such value, when the old value was parsed without any error and the new text of it parses on its own
@@ -8,49 +8,30 @@ as one complete value of the same kind without any error. The new subtree replac
 shifted in place. Anything else (an edit that touches brackets or quotes, a line break added or removed inside a
 container, an error nearby) falls back to a full `document.parse`.
 
-Findings (`analyze_incremental`), family by family, in `run_checks` order:
-- syntax: GL011 is tracked by offset; parse errors are converted again (few);
-- secrets: a credential never spans a quote or a bracket, so only the re-parsed value is scanned again;
-- lenient forms: converted again from the tree's list;
-- structure: the schema walk reuses, per item of a long list (e.g. each `contents[i]`), the findings of the item's
-  previous walk when the item is the same node object, at the same pointer, with the same length, untouched by an
-  edit;
-- the cross-field families (checks.models.CHECKS): reused when every edit since the last run was inside the body of
-  a non-empty `"text"` string (no cross-field rule reads free text); otherwise run again.
-A change of settings, surface, method or model starts from scratch.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .document import MAX_DEPTH, LenientForm, Member, Node, ParsedDocument, SyntaxIssue, parse
-from .findings import Edit, Finding, Fix
+from .rule import FREE_TEXT_KEYS
 
 if TYPE_CHECKING:
-    from .analysis import Analysis
-    from .catalog import Catalog
-    from .settings import Settings
     from .text_store import TextEdit
 
-__all__ = ["AnalysisCache", "Splice", "analyze_incremental", "update_tree"]
+__all__ = ["AnalysisCache", "Splice", "update_tree"]
 
 #: at most this many pending edits are replayed one by one; more means a full parse
 MAX_REPLAYED_EDITS = 8
 #: the previous document may carry at most this many syntax errors for a patch to be tried
 MAX_ERRORS_FOR_PATCH = 200
-#: lists with at least this many items memoise the schema walk per item
-MEMO_MIN_ITEMS = 8
 #: characters that make an edit inside a string more than a change of its text
 _STRING_SENSITIVE = re.compile(r"[\"'\\\x00-\x1f\ud800-\udfff]")
 _LINE_BREAK = re.compile(r"[\r\n]")
-_UNREADABLE = re.compile("[\x00\ud800-\udfff]")
-#: string members whose value no cross-field rule reads (beyond being empty or not)
-CROSS_FIELD_BLIND_KEYS = frozenset({"text"})
 
 
 # -- the tree ---------------------------------------------------------------------------------------------------
@@ -65,7 +46,7 @@ class Splice:
     delta: int
     node: Node  # the new value that replaced the old one
     ancestors: list[Node]  # root .. parent of `node`, mutated in place
-    text_only: bool  # the edit changed only the free text of a non-empty `"text"` string
+    text_only: bool  # the edit changed only the free text of a non-empty free-text string (rule.FREE_TEXT_KEYS)
     lo: int = 0  # the new value's span right after this edit (later edits may move the node itself)
     hi: int = 0
 
@@ -196,7 +177,7 @@ def _splice_one(doc: ParsedDocument, text: str, start: int, end: int, new_text: 
             return None
         text_only = (
             node.member is not None
-            and node.member.key.value in CROSS_FIELD_BLIND_KEYS
+            and node.member.key.value in FREE_TEXT_KEYS
             and node.value != ""
             and (n_end - n_start + delta) > 2
         )
@@ -301,101 +282,32 @@ def update_tree(
     work = ParsedDocument(current, doc.root, list(doc.errors), list(doc.lenient))
     for n, edit in enumerate(edits):
         after = text if n == len(edits) - 1 else current[: edit.start] + edit.new_text + current[edit.end :]
-        try:
-            splice = _splice_one(work, after, edit.start, edit.end, edit.new_text)
-        except Exception:  # pragma: no cover - a bug here must only cost a full parse
-            return None
+        # an exception here is a bug: it propagates (the server logs it and parses from scratch; the tests fail)
+        splice = _splice_one(work, after, edit.start, edit.end, edit.new_text)
         if splice is None:
             return None
         splices.append(splice)
         current = after
     if len(current) != len(text):  # pragma: no cover - the store and the edits disagree
-        return None
+        raise RuntimeError(f"the edits give {len(current)} characters, the store has {len(text)}")
     work.text = text
     return work, splices
 
 
-# -- findings ---------------------------------------------------------------------------------------------------
-
-_UNKNOWN = -1
-#: characters of text on each side of a syntax error that its message may quote
-_CONTEXT = 256
-
-
-class _ShiftConflict(Exception):
-    pass
-
-
-def _move(p: int, start: int, end: int, delta: int) -> int:
-    """An offset moved across the replacement of [start, end): unchanged before it, shifted after it."""
-    if start == end:
-        if p < start:
-            return p
-        if p > start:
-            return p + delta
-        raise _ShiftConflict  # at an insertion point: before or after it is unknown
-    if p <= start:
-        return p
-    if p >= end:
-        return p + delta
-    raise _ShiftConflict
-
-
-def shift_finding(f: Finding, start: int, end: int, delta: int) -> Finding:
-    """A finding moved across an edit of [start, end) by `delta`; raises _ShiftConflict when it overlaps the edit."""
-    s = _move(f.start, start, end, delta)
-    e = _move(f.end, start, end, delta)
-    fixes = f.fixes
-    if fixes:
-        fixes = tuple(
-            replace(fx, edits=tuple(Edit(_move(x.start, start, end, delta), _move(x.end, start, end, delta), x.new_text)
-                                    for x in fx.edits))
-            for fx in fixes
-        )
-    if s == f.start and e == f.end and fixes is f.fixes:
-        return f
-    return replace(f, start=s, end=e, fixes=fixes)
-
-
-def _offset_finding(f: Finding, delta: int) -> Finding:
-    if not delta:
-        return f
-    fixes = tuple(
-        Fix(fx.title, tuple(Edit(x.start + delta, x.end + delta, x.new_text) for x in fx.edits), fx.safe, fx.preferred)
-        for fx in f.fixes
-    )
-    return replace(f, start=f.start + delta, end=f.end + delta, fixes=fixes)
-
-
-def _within(f: Finding, lo: int, hi: int) -> bool:
-    if not (lo <= f.start and f.end <= hi):
-        return False
-    return all(lo <= x.start and x.end <= hi for fx in f.fixes for x in fx.edits)
-
-
-@dataclass
-class _MemoEntry:
-    pointer: str  # the list's pointer
-    index: int
-    length: int
-    base: int
-    findings: list[Finding]
-    spellings: list[Any]
+# -- what the engine keeps between analyses -----------------------------------------------------------------------
 
 
 class AnalysisCache:
-    """What one open document keeps between analyses so that the next one does only the work the edits require."""
+    """What one open document keeps between analyses: per check, the state the engine kept of its last run
+    (`engine.py` decides what it is and how to reuse it), and the splices made to the tree since."""
 
     def __init__(self) -> None:
-        self.key: tuple | None = None
-        self.memo: dict[Node, _MemoEntry] = {}  # by identity (Node has no __eq__)
-        self.dirty: set[Node] = set()
-        self.unreadable: int | None = _UNKNOWN
-        self.secrets: list[Finding] | None = None
-        self.secret_regions: list[tuple[int, int]] = []
-        self.cross: list[Finding] | None = None
-        self.syntax: dict[SyntaxIssue, tuple[int, list[Finding]]] = {}  # by identity (no __eq__)
-        self.root: Node | None = None  # the tree the cached facts describe (patched in place by splices)
+        self.key: tuple | None = None  # what the findings were computed against (settings, surface, model, ...)
+        self.root: Node | None = None  # the tree they describe (patched in place by splices)
+        self.state: dict[str, Any] = {}  # check name -> the engine's state of it
+        self.regions: list[tuple[int, int]] = []  # text regions re-parsed since the last run, merged
+        self._splices: list[Splice] = []
+        self._regions: list[tuple[int, int]] = []
 
     def reset(self) -> None:
         self.__init__()  # type: ignore[misc]
@@ -404,181 +316,35 @@ class AnalysisCache:
         """The tree was rebuilt: nothing cached about nodes or offsets survives."""
         self.reset()
 
-    def on_splice(self, splice: Splice, new_text: str) -> None:
+    def on_splice(self, splice: Splice) -> None:
+        """Record one splice: the text regions edited since the last run move with it, and grow by its value."""
         start, end, delta = splice.start, splice.end, splice.delta
-        for ancestor in splice.ancestors:
-            self.dirty.add(ancestor)
-        # GL011: the first NUL or non-UTF-8 character
-        u = self.unreadable
-        if _UNREADABLE.search(new_text):
-            self.unreadable = _UNKNOWN
-        elif u is not None and u != _UNKNOWN and u >= start:
-            self.unreadable = _UNKNOWN if u < end else u + delta
-        # secrets: a credential never crosses a quote or bracket, so each one lies wholly inside or outside the
-        # re-parsed value; those inside are dropped here and found again by rescanning the value
         lo, hi = splice.lo, splice.hi
-        old_hi = hi - delta
-        if self.secrets is not None:
-            self.secrets = [
-                f if f.start < lo else _offset_finding(f, delta)
-                for f in self.secrets
-                if f.end <= lo or f.start >= old_hi
-            ]
-            regions: list[tuple[int, int]] = []
-            for a, b in self.secret_regions:
-                if b <= start:
-                    regions.append((a, b))
-                elif a >= end:
-                    regions.append((a + delta, b + delta))
-                else:
-                    regions.append((min(a, lo), max(b + delta, hi)))
-            regions.append((lo, hi))
-            self.secret_regions = regions
-        # cross-field findings
-        if self.cross is not None:
-            if not splice.text_only:
-                self.cross = None
+        regions: list[tuple[int, int]] = []
+        for a, b in self._regions:
+            if b <= start:
+                regions.append((a, b))
+            elif a >= end:
+                regions.append((a + delta, b + delta))
             else:
-                try:
-                    self.cross = [shift_finding(f, start, end, delta) for f in self.cross]
-                except _ShiftConflict:
-                    self.cross = None
+                regions.append((min(a, lo), max(b + delta, hi)))
+        regions.append((lo, hi))
+        self._regions = regions
+        self._splices.append(splice)
 
+    def take_splices(self) -> list[Splice]:
+        """The splices since the last run (in order), for the run that starts now; `regions` holds their regions."""
+        splices, self._splices = self._splices, []
+        self.regions = _merge(self._regions)
+        self._regions = []
+        return splices
 
-class _Window:
-    """A view of a parsed document for a check that scans `text` (a slice starting at `base`): offsets the check
-    reads or returns are relative to the slice; lookups go to the real document."""
-
-    __slots__ = ("doc", "base", "text", "errors", "lenient", "root")
-
-    def __init__(self, doc: ParsedDocument, base: int, text: str, errors: list | None = None) -> None:
-        self.doc = doc
-        self.base = base
-        self.text = text
-        self.errors = errors if errors is not None else []
-        self.lenient: list = []
-        self.root = doc.root
-
-    def node_at_offset(self, offset: int) -> Node | None:
-        return self.doc.node_at_offset(offset + self.base)
-
-    def member_at_offset(self, offset: int) -> Member | None:
-        return self.doc.member_at_offset(offset + self.base)
-
-    def pointer_of(self, node: Node) -> str:
-        return self.doc.pointer_of(node)
-
-    def node_at_pointer(self, pointer: str) -> Node | None:
-        return self.doc.node_at_pointer(pointer)
-
-    def raw(self, node: Node) -> str:
-        return self.doc.raw(node)
-
-
-def first_unreadable(text: str) -> int | None:
-    """The offset of the first NUL or lone surrogate (undecodable byte), or None; C-speed scans only."""
-    nul = text.find("\x00")
-    if text.isascii():
-        return nul if nul >= 0 else None
-    try:
-        text.encode("utf-8")
-        sur = -1
-    except UnicodeEncodeError as error:
-        sur = error.start
-    found = [p for p in (nul, sur) if p >= 0]
-    return min(found) if found else None
-
-
-def _context_key(ctx_context: Any, settings: Settings, catalog: Catalog, today: date, schema: Any, too_large: bool):
-    return (ctx_context, settings, catalog, today, schema, too_large)
-
-
-def analyze_incremental(
-    text: str,
-    path: str,
-    settings: Settings,
-    catalog: Catalog,
-    doc: ParsedDocument,
-    cache: AnalysisCache,
-    today: date | None = None,
-) -> Analysis:
-    """Same result as `analysis.analyze(text, path, settings, catalog=catalog, doc=doc)`, reusing `cache`."""
-    from . import catalog as catalog_module
-    from . import checks
-    from .analysis import Analysis, analyze, apply_severity_overrides, check_context, request_context
-    from .checks import lenient, secrets, structure, syntax
-    from .schema import load_request_schema
-
-    context = request_context(doc, path, settings)
-    schema = load_request_schema(context.api, context.api_version, context.method)
-    too_large = len(text) > settings.max_file_size
-    day = today or catalog_module.today()
-    if schema is None or too_large or doc.root is None or doc.root.kind != "object":
-        cache.reset()
-        return analyze(text, path, settings, catalog=catalog, doc=doc, today=day)
-    key = _context_key(context, settings, catalog, day, schema, too_large)
-    if cache.key != key or cache.root is not doc.root:
-        cache.reset()
-        cache.key = key
-    ctx = check_context(doc, context, schema, catalog, settings, day, len(text))
-    findings: list[Finding] = []
-    # syntax: GL011, then the parse errors
-    if cache.unreadable == _UNKNOWN:
-        cache.unreadable = first_unreadable(text)
-    u = cache.unreadable
-    if u is not None:
-        window = _Window(doc, u, text[u : u + 1])
-        findings.extend(_offset_finding(f, u) for f in syntax.check_syntax(replace(ctx, doc=window)))  # type: ignore[arg-type]
-    converted: dict[SyntaxIssue, tuple[int, list[Finding]]] = {}
-    for issue in doc.errors:
-        # a parse error outside every patched value keeps its object, text and pointer: reuse its findings
-        known = cache.syntax.get(issue)
-        if known is not None:
-            base, made = known
-            if base != issue.start:
-                made = [_offset_finding(f, issue.start - base) for f in made]
-        else:
-            # check_syntax on a window of the text around the error (its messages may quote the text), so that
-            # its own scan for unreadable characters (GL011, handled above) stays off the whole text
-            a = max(0, issue.start - _CONTEXT)
-            b = min(len(text), max(issue.end, issue.start) + _CONTEXT)
-            shifted = SyntaxIssue(issue.code, issue.message, issue.start - a, issue.end - a, issue.node, issue.closing)
-            window = _Window(doc, a, text[a:b], [shifted])
-            made = [_offset_finding(f, a) for f in syntax.check_syntax(replace(ctx, doc=window))  # type: ignore[arg-type]
-                    if f.code != "GL011"]  # the window's own unreadable-character finding: handled above
-        converted[issue] = (issue.start, made)
-        findings.extend(made)
-    cache.syntax = converted
-    # secrets
-    if cache.secrets is None:
-        cache.secrets = _scan_secrets(ctx, doc, text, secrets)
-    elif cache.secret_regions:
-        regions = _merge(cache.secret_regions)
-        kept = [f for f in cache.secrets if not any(a <= f.start < b for a, b in regions)]
-        for a, b in regions:
-            window = _Window(doc, a, text[a:b])
-            kept.extend(_offset_finding(f, a) for f in secrets.check_secrets(replace(ctx, doc=window)))  # type: ignore[arg-type]
-        cache.secrets = kept
-    cache.secret_regions = []
-    findings.extend(cache.secrets)
-    # lenient forms
-    findings.extend(lenient.check_lenient_forms(ctx))
-    # structure, memoised per list item
-    findings.extend(_structure(ctx, cache, structure))
-    # cross-field families
-    if cache.cross is None:
-        cross: list[Finding] = []
-        for check in checks._schema_checks():  # noqa: SLF001 - the same list run_checks uses
-            if check is structure.check_structure:
-                continue
-            cross.extend(check(ctx))
-        cache.cross = cross
-    findings.extend(cache.cross)
-    cache.dirty.clear()
-    cache.root = doc.root
-    result = secrets.redact_findings(apply_severity_overrides(checks.finish(findings), settings))
-    result.sort(key=lambda f: (f.start, f.end, f.code))
-    return Analysis(doc, context, result)
+    def begin(self, key: tuple, root: Node | None) -> None:
+        """Start a run for `key` over the tree `root`: anything kept for another key or tree is dropped."""
+        if self.key != key or self.root is not root:
+            self.reset()
+            self.key = key
+        self.root = root
 
 
 def _merge(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -589,107 +355,3 @@ def _merge(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((a, b))
     return out
-
-
-def _scan_secrets(ctx: Any, doc: ParsedDocument, text: str, secrets: Any) -> list[Finding]:
-    """All credentials in the text; long bytes values (base64 media) are skipped, as check_secrets ignores what it
-    finds in them, so an 8 MiB image costs nothing here."""
-    skip: list[tuple[int, int]] = []
-    stack = [doc.root] if doc.root is not None else []
-    while stack:
-        n = stack.pop()
-        if n.kind == "string":
-            if n.end - n.start > 4096 and n.member is not None and secrets._is_bytes_value(ctx, n):  # noqa: SLF001
-                skip.append((n.start + 1, n.end - 1))
-        elif n.members:
-            stack.extend(m.value for m in n.members if m.value is not None)
-        elif n.items:
-            stack.extend(n.items)
-    if not skip:
-        return list(secrets.check_secrets(ctx))
-    skip.sort()
-    out: list[Finding] = []
-    pos = 0
-    for a, b in skip + [(len(text), len(text))]:
-        if a > pos:
-            window = _Window(doc, pos, text[pos:a])
-            out.extend(_offset_finding(f, pos) for f in secrets.check_secrets(replace(ctx, doc=window)))
-        pos = max(pos, b)
-    return out
-
-
-def _structure(ctx: Any, cache: AnalysisCache, structure: Any) -> list[Finding]:
-    from .checks import values
-
-    root = ctx.doc.root
-    walker = _memo_walker_class(structure, values)(ctx, cache)
-    walker.message(root, ctx.schema.root, "")
-    cache.memo = walker.new_memo
-    out = list(walker.findings)
-    out.extend(walker.naming_hints())
-    return out
-
-
-_WALKER_CLASS: Any = None
-
-
-def _memo_walker_class(structure: Any, values: Any) -> Any:
-    global _WALKER_CLASS
-    if _WALKER_CLASS is not None and _WALKER_CLASS.__bases__[0] is structure._Walker:  # noqa: SLF001
-        return _WALKER_CLASS
-
-    class MemoWalker(structure._Walker):  # type: ignore[name-defined,misc]  # noqa: SLF001
-        """The schema walk, reusing per list item the findings of the previous walk."""
-
-        def __init__(self, ctx: Any, cache: AnalysisCache) -> None:
-            super().__init__(ctx)
-            self.old_memo = cache.memo
-            self.dirty = cache.dirty
-            self.new_memo: dict[Node, _MemoEntry] = {}
-
-        def value(self, node: Node, field: Any, pointer: str) -> None:
-            if (
-                node.kind == "array"
-                and field.repeated
-                and field.kind != "map"
-                and len(node.items) >= MEMO_MIN_ITEMS
-            ):
-                old = self.old_memo
-                new = self.new_memo
-                dirty = self.dirty
-                findings = self.findings
-                spellings = self.spellings
-                for index, item in enumerate(node.items):
-                    if item.kind == "array":
-                        self.wrong_type(item, field, f"{pointer}/{index}", "a single item, not a nested list")
-                        continue
-                    entry = old.get(item)
-                    if (
-                        entry is not None
-                        and entry.index == index
-                        and entry.length == item.end - item.start
-                        and entry.pointer == pointer
-                        and item not in dirty
-                    ):
-                        if entry.findings:
-                            delta = item.start - entry.base
-                            if delta:
-                                entry.findings = [_offset_finding(f, delta) for f in entry.findings]
-                                entry.base = item.start
-                            findings.extend(entry.findings)
-                        if entry.spellings:
-                            spellings.extend(entry.spellings)
-                        new[item] = entry
-                        continue
-                    f0 = len(findings)
-                    s0 = len(spellings)
-                    self.single(item, field, f"{pointer}/{index}")
-                    mine = findings[f0:]
-                    if all(_within(f, item.start, item.end) for f in mine):
-                        new[item] = _MemoEntry(pointer, index, item.end - item.start, item.start, mine, spellings[s0:])
-                values.check_list_rules(self, node, field, pointer)
-                return
-            super().value(node, field, pointer)
-
-    _WALKER_CLASS = MemoWalker
-    return MemoWalker

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from lsprotocol import types
+
 __all__ = ["LineIndex", "utf16_len"]
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -104,3 +106,9 @@ class LineIndex:
     def range(self, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]]:
         """Return ((line, character), (line, character)) for a [start, end) offset range."""
         return self.position(start), self.position(end)
+
+
+def lsp_range(index: LineIndex, start: int, end: int) -> types.Range:
+    """The LSP range of text[start:end): the one place where offsets become LSP positions."""
+    (sl, sc), (el, ec) = index.range(start, end)
+    return types.Range(start=types.Position(line=sl, character=sc), end=types.Position(line=el, character=ec))

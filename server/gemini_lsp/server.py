@@ -19,8 +19,10 @@ from .analysis import Analysis, RequestContext, analyze, request_context
 from .catalog import Catalog, default_refresh_cache_path, load_catalog
 from .document import ParsedDocument, parse
 from .checks.secrets import redact, redact_value
+from .engine import internal_error_finding
+from .features import registration
 from .features.diagnostics import to_diagnostics
-from .incremental import AnalysisCache, analyze_incremental, update_tree
+from .incremental import AnalysisCache, update_tree
 from .positions import LineIndex
 from .schema import RequestSchema, load_request_schema
 from .settings import Settings, parse_settings
@@ -66,22 +68,34 @@ class DocumentState:
 
     def _patched(self) -> ParsedDocument | None:
         previous, edits = self.previous, self.edits
-        if previous is None or not edits or previous._doc is None:
+        if previous is None or not edits or not previous.parsed:
             return None
+        old_doc = previous.hand_over_tree()
         try:
-            result = update_tree(previous._doc, edits, self.text)
-        except Exception:  # pragma: no cover - a bug in the patch costs a full parse, never a failure
+            result = update_tree(old_doc, edits, self.text)
+        except Exception:  # a bug in the patch costs a full parse, never a failure (tests/test_fuzz.py fails on it)
             log.exception("patching the parse tree failed")
             result = None
-        previous._doc = None  # patched in place (or half-patched): never to be read again
-        previous._analysis = None
         if result is None:
             return None
         doc, splices = result
         if self.cache is not None:
-            for splice, edit in zip(splices, edits):
-                self.cache.on_splice(splice, edit.new_text)
+            for splice in splices:
+                self.cache.on_splice(splice)
         self._spliced = splices
+        return doc
+
+    @property
+    def parsed(self) -> bool:
+        """Whether this version's tree exists (and may be patched into the next version's)."""
+        return self._doc is not None
+
+    def hand_over_tree(self) -> ParsedDocument:
+        """This version's tree, for the next version to patch in place: this state must not read it again."""
+        doc = self._doc
+        assert doc is not None
+        self._doc = None
+        self._analysis = None
         return doc
 
     @property
@@ -111,10 +125,7 @@ class DocumentState:
     def analysis(self) -> Analysis:
         if self._analysis is None:
             doc = self.doc
-            if self.cache is not None:
-                self._analysis = analyze_incremental(self.text, self.uri, self.settings, self.catalog, doc, self.cache)
-            else:
-                self._analysis = analyze(self.text, self.uri, self.settings, catalog=self.catalog, doc=doc)
+            self._analysis = analyze(self.text, self.uri, self.settings, catalog=self.catalog, doc=doc, cache=self.cache)
             self._context = self._analysis.context
         return self._analysis
 
@@ -223,7 +234,7 @@ class GeminiLanguageServer(LanguageServer):
         try:
             self.window_log_message(types.LogMessageParams(type=level, message=message))
         except Exception:  # pragma: no cover - no client connected
-            log.debug("could not log: %s", message)
+            log.warning("could not send a log message to the client: %s", message, exc_info=True)
 
     # -- documents --------------------------------------------------------------------------------------------
     def state(self, uri: str) -> DocumentState | None:
@@ -236,7 +247,7 @@ class GeminiLanguageServer(LanguageServer):
         if state is None or state.version != document.version or state.settings is not self.settings:
             previous = state if state is not None and state.settings is self.settings else None
             edits = document.take_edits(previous.version if previous is not None else None)
-            if previous is not None and previous._doc is None:
+            if previous is not None and not previous.parsed:
                 # never parsed: patch from the version before it, with both edit lists
                 older = previous.previous
                 if older is not None and previous.edits is not None and edits is not None:
@@ -261,10 +272,10 @@ class GeminiLanguageServer(LanguageServer):
     def diagnostics_for(self, state: DocumentState) -> list[types.Diagnostic]:
         try:
             findings = state.analysis.findings
-        except Exception as error:  # a bug in a check must not take the server down
+        except Exception as error:  # a bug outside the rules (each rule is isolated by the engine): shown, not hidden
             log.exception("checking %s failed", state.uri)
             self.log(f"checking failed: {type(error).__name__}: {error}", types.MessageType.Error)
-            return []
+            findings = [internal_error_finding(f"the analysis ({type(error).__name__}); no rule could run", ())]
         return redact_diagnostics(to_diagnostics(findings, state.index, state.version, self.settings.documentation_url))
 
     def publish(self, uri: str) -> None:
@@ -341,7 +352,8 @@ class GeminiLanguageServer(LanguageServer):
             result = await self.workspace_configuration_async(
                 types.ConfigurationParams(items=[types.ConfigurationItem(section="geminiLsp")])
             )
-        except Exception as error:
+        except Exception as error:  # the client may not answer workspace/configuration: keep the settings we have
+            log.warning("could not read settings", exc_info=True)
             self.log(f"could not read settings: {error}", types.MessageType.Warning)
             return
         self.apply_settings(result[0] if result else None)
@@ -421,11 +433,7 @@ def create_server() -> GeminiLanguageServer:
 
 
 def _register_editing_features(server: GeminiLanguageServer) -> None:
-    """Completion, hover, code actions and symbols (features/), registered when present."""
-    try:
-        from .features import registration
-    except ImportError:
-        return
+    """Completion, hover, code actions and symbols (features/)."""
     registration.register(server)
 
 

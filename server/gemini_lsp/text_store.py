@@ -129,17 +129,17 @@ _RAW_ENDS: MemberDescriptorType = LineIndex.__dict__["_content_ends"]
 
 
 class ShiftedLineIndex(LineIndex):
-    """A `LineIndex` whose line starts (ends) from line `_ks` (`_ke`) on are stored `_d` too small.
+    """A `LineIndex` whose line starts (ends) from line `lazy_start_line` (`lazy_end_line`) on are stored `lazy_delta` too small.
 
     An edit then costs a rescan of the lines it touches, list slicing (C speed) and, to settle the previous edit's
     shift, work proportional to the lines between the two edits; not an addition per line of the document.
     Reading `line_starts` / `_content_ends` from outside settles the shift once (O(lines)).
     """
 
-    __slots__ = ("_ks", "_ke", "_d")
-    _ks: int
-    _ke: int
-    _d: int
+    __slots__ = ("lazy_start_line", "lazy_end_line", "lazy_delta")
+    lazy_start_line: int
+    lazy_end_line: int
+    lazy_delta: int
 
     @property  # type: ignore[override]
     def line_starts(self) -> list[int]:
@@ -160,23 +160,23 @@ class ShiftedLineIndex(LineIndex):
         _RAW_ENDS.__set__(self, value)
 
     def _settle(self) -> None:
-        d = self._d
+        d = self.lazy_delta
         if d:
             starts = _RAW_STARTS.__get__(self)
             ends = _RAW_ENDS.__get__(self)
-            ks, ke = self._ks, self._ke
+            ks, ke = self.lazy_start_line, self.lazy_end_line
             starts[ks:] = [x + d for x in starts[ks:]]
             ends[ke:] = [x + d for x in ends[ke:]]
-            self._d = 0
-        self._ks = self._ke = len(_RAW_STARTS.__get__(self))
+            self.lazy_delta = 0
+        self.lazy_start_line = self.lazy_end_line = len(_RAW_STARTS.__get__(self))
 
     def _start(self, line: int) -> int:
         x = _RAW_STARTS.__get__(self)[line]
-        return x + self._d if line >= self._ks else x
+        return x + self.lazy_delta if line >= self.lazy_start_line else x
 
     def _end(self, line: int) -> int:
         x = _RAW_ENDS.__get__(self)[line]
-        return x + self._d if line >= self._ke else x
+        return x + self.lazy_delta if line >= self.lazy_end_line else x
 
     @property
     def line_count(self) -> int:
@@ -185,9 +185,9 @@ class ShiftedLineIndex(LineIndex):
     def line_of(self, offset: int) -> int:
         offset = min(max(offset, 0), len(self.text))
         starts = _RAW_STARTS.__get__(self)
-        ks = self._ks
-        if ks < len(starts) and offset >= starts[ks] + self._d:
-            return bisect_right(starts, offset - self._d, ks) - 1
+        ks = self.lazy_start_line
+        if ks < len(starts) and offset >= starts[ks] + self.lazy_delta:
+            return bisect_right(starts, offset - self.lazy_delta, ks) - 1
         return bisect_right(starts, offset, 0, ks) - 1
 
     def line_range(self, line: int) -> tuple[int, int]:
@@ -237,7 +237,7 @@ def update_line_index(index: LineIndex, text: str, start: int, end: int, new_len
     """
     if isinstance(index, ShiftedLineIndex):
         raw_s, raw_e = _RAW_STARTS.__get__(index), _RAW_ENDS.__get__(index)
-        ks, ke, d = index._ks, index._ke, index._d
+        ks, ke, d = index.lazy_start_line, index.lazy_end_line, index.lazy_delta
     else:
         raw_s, raw_e = index.line_starts, index._content_ends  # noqa: SLF001
         ks = ke = len(raw_s)
@@ -272,7 +272,7 @@ def update_line_index(index: LineIndex, text: str, start: int, end: int, new_len
         new_e = prefix_e + found_e + [len(text)]
         _RAW_STARTS.__set__(result, new_s)
         _RAW_ENDS.__set__(result, new_e)
-        result._ks, result._ke, result._d = len(new_s), len(new_e), 0
+        result.lazy_start_line, result.lazy_end_line, result.lazy_delta = len(new_s), len(new_e), 0
         return result
     # the part after the window, stored so that true = stored + (d + delta) throughout
     tail_s = raw_s[after + 1 :]
@@ -288,9 +288,9 @@ def update_line_index(index: LineIndex, text: str, start: int, end: int, new_len
     new_e = prefix_e + found_e + tail_e
     _RAW_STARTS.__set__(result, new_s)
     _RAW_ENDS.__set__(result, new_e)
-    result._ks = len(prefix_s) + len(found_s)
-    result._ke = len(prefix_e) + len(found_e)
-    result._d = d + delta
-    if not result._d:
-        result._ks, result._ke = len(new_s), len(new_e)
+    result.lazy_start_line = len(prefix_s) + len(found_s)
+    result.lazy_end_line = len(prefix_e) + len(found_e)
+    result.lazy_delta = d + delta
+    if not result.lazy_delta:
+        result.lazy_start_line, result.lazy_end_line = len(new_s), len(new_e)
     return result

@@ -7,10 +7,32 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
-from . import crossfield as xf
+from ..rule import Check, Rule
+from . import request_queries as xf
 
 if TYPE_CHECKING:
-    from . import CheckContext
+    from .context import CheckContext
+
+CACHED_CONTENT_CONFLICT = Rule(
+    code='GL360',
+    name='cached-content-conflict',
+    severity='error',
+    summary='cachedContent with systemInstruction, tools or toolConfig',
+    doc=r"""
+        `cachedContent` together with `systemInstruction`, `tools` or `toolConfig` (each reported at its key): `Tool config,
+        tools and system instruction should not be set in the request when using cached content.`
+        (github.com/567-labs/instructor/issues/2580); older wording `CachedContent can not be used with GenerateContent
+        request setting system_instruction, tools or tool_config.` (github.com/vercel/ai/issues/3333). **Fix:** put them into
+        the CachedContent when creating it.
+    """,
+    evidence=('https://github.com/567-labs/instructor/issues/2580', 'https://github.com/vercel/ai/issues/3333'),
+    api_text=True,
+    reads=('cachedContent', 'systemInstruction', 'tools', 'toolConfig'),
+    repro=('https://github.com/567-labs/instructor/issues/2580', 'https://github.com/vercel/ai/issues/3333'),
+    facts={'apiMessage': 'Tool config, tools and system instruction should not be set in the request when using '
+                   'cached content.',
+     'fields': ['systemInstruction', 'tools', 'toolConfig']},
+)
 
 
 def check_caching(ctx: CheckContext) -> Iterator[Finding]:
@@ -24,3 +46,7 @@ def check_caching(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             yield xf.at_key(ctx, "GL360", facts["apiMessage"] + f" Move `{m.key.value}` into the CachedContent "
                             "when you create it, or drop `cachedContent`.", m)
+
+
+RULES = (CACHED_CONTENT_CONFLICT,)
+CHECKS = (Check("caching", "request", RULES, check_caching),)

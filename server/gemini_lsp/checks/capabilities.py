@@ -8,10 +8,115 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
-from . import crossfield as xf
+from ..rule import Check, Rule
+from . import request_queries as xf
 
 if TYPE_CHECKING:
-    from . import CheckContext
+    from .context import CheckContext
+
+SYSTEM_INSTRUCTION_NOT_SUPPORTED = Rule(
+    code='GL327',
+    name='system-instruction-not-supported',
+    severity='error',
+    summary='systemInstruction on a model that refuses it (Gemma on the Developer API)',
+    doc=r"""
+        `systemInstruction` on a model that refuses it. The API answers `Developer instruction is not enabled for
+        models/gemma-3-27b-it` (400), even for an empty instruction. Recorded for `gemma-3-27b-it` and `gemma-3-12b-it` on the
+        Developer API (`features.system_instruction: false`); other models stay silent until a source says. An error: the
+        evidence is the API's own text, reproduced many times. **Fix:** put the instruction at the start of the first user
+        turn. Sources: github.com/lobehub/lobehub/issues/7128; github.com/0xPlaygrounds/rig/issues/788;
+        github.com/google/adk-python/issues/3900 (a maintainer: Gemma takes no system instructions in the Gemini API);
+        github.com/agno-agi/agno/issues/3505; github.com/MaKTaiL/gemini-srt-translator/issues/101.
+    """,
+    evidence=(
+        'https://github.com/lobehub/lobehub/issues/7128',
+        'https://github.com/0xPlaygrounds/rig/issues/788',
+        'https://github.com/google/adk-python/issues/3900',
+        'https://github.com/agno-agi/agno/issues/3505',
+        'https://github.com/MaKTaiL/gemini-srt-translator/issues/101',
+        'https://github.com/google-gemini/deprecated-generative-ai-python/issues/278 — gemini-pro, 2024',
+    ),
+    api_text=True,
+    reads=('systemInstruction', 'model'),
+    repro=(
+        'https://github.com/lobehub/lobehub/issues/7128',
+        'https://github.com/0xPlaygrounds/rig/issues/788',
+        'https://github.com/google/adk-python/issues/3900',
+        'https://github.com/agno-agi/agno/issues/3505',
+        'https://github.com/MaKTaiL/gemini-srt-translator/issues/101',
+    ),
+    facts={'apiMessage': 'Developer instruction is not enabled for models/{model}'},
+)
+FUNCTION_CALLING_NOT_SUPPORTED = Rule(
+    code='GL328',
+    name='function-calling-not-supported',
+    severity='error',
+    summary='Function declarations on a model without function calling',
+    doc=r"""
+        Function declarations on a model without function calling (`features.function_calling: false`). The API answers
+        `Function calling is not enabled for models/gemma-3-27b-it`. Reported at the `functionDeclarations` member.
+        **Fix:** remove the declarations or use a Gemini model. Sources: github.com/BerriAI/litellm/issues/10313 (27B);
+        github.com/agno-agi/agno/issues/3505 (12B).
+    """,
+    evidence=(
+        'https://github.com/BerriAI/litellm/issues/10313',
+        'https://github.com/agno-agi/agno/issues/3505',
+    ),
+    api_text=True,
+    reads=('tools', 'model'),
+    repro=(
+        'https://github.com/BerriAI/litellm/issues/10313',
+        'https://github.com/agno-agi/agno/issues/3505',
+    ),
+    facts={'apiMessage': 'Function calling is not enabled for models/{model}'},
+)
+JSON_MODE_NOT_SUPPORTED = Rule(
+    code='GL329',
+    name='json-mode-not-supported',
+    severity='error',
+    summary='JSON output (responseMimeType application/json) on a model without JSON mode',
+    doc=r"""
+        `responseMimeType: "application/json"` on a model without JSON mode (`features.json_mode: false`). The API answers
+        `JSON mode is not enabled for models/gemma-3-27b-it` (also `JSON mode is not enabled for this model`, for
+        `gemini-2.5-flash-image`, whose models page lists structured output). **Fix:** remove `responseMimeType` and any
+        response schema; ask for JSON in the prompt. Sources: github.com/vercel/ai/issues/8080;
+        github.com/FirebaseExtended/compass-ai-travel-planning-sample-flutter/pull/40; github.com/google-gemini/cookbook/issues/1028.
+    """,
+    evidence=(
+        'https://github.com/vercel/ai/issues/8080',
+        'https://github.com/FirebaseExtended/compass-ai-travel-planning-sample-flutter/pull/40',
+        'https://github.com/google-gemini/deprecated-generative-ai-python/issues/137 — "Json mode is not enabled for models/gemini-pro", 2024',
+        'https://github.com/google-gemini/cookbook/issues/1028 — gemini-2.5-flash-image: "JSON mode is not enabled for this model"',
+    ),
+    api_text=True,
+    reads=('generationConfig.responseMimeType', 'model'),
+    repro=(
+        'https://github.com/vercel/ai/issues/8080',
+        'https://github.com/FirebaseExtended/compass-ai-travel-planning-sample-flutter/pull/40',
+        'https://github.com/google-gemini/cookbook/issues/1028',
+    ),
+    facts={'apiMessage': 'JSON mode is not enabled for models/{model}', 'jsonMimeTypes': ['application/json'], 'apiMessageVariant': 'JSON mode is not enabled for this model'},
+)
+BUILTIN_TOOL_NOT_SUPPORTED = Rule(
+    code='GL344',
+    name='builtin-tool-not-supported',
+    severity='error',
+    summary='A built-in tool the model does not support',
+    doc=r"""
+        A built-in tool (`codeExecution`, `googleSearch`, `urlContext`, `fileSearch`, `googleMaps`, `computerUse`) on a model
+        whose catalogue flag for it is `false` (`features.code_execution`, ...): today `computerUse` on `gemini-3.5-flash`,
+        whose model page lists computer use as not supported (ai.google.dev/gemini-api/docs/models/gemini-3.5-flash). The
+        severity follows the flag's evidence (Google's page: an error); no verbatim answer of the API is recorded, and models
+        without a recorded flag stay silent. **Fix:** remove the tool or use a model that supports it.
+    """,
+    evidence=(
+        'https://ai.google.dev/gemini-api/docs/models/gemini-3.5-flash — capabilities table: computer use not supported',
+        'schemas/models.json features.* (each with its sources)',
+    ),
+    api_text=False,
+    reads=('tools', 'model'),
+    facts={'tools': {'codeExecution': 'code_execution', 'googleSearch': 'google_search', 'urlContext': 'url_context', 'fileSearch': 'file_search', 'googleMaps': 'google_maps', 'computerUse': 'computer_use'}},
+)
 
 
 def check_capabilities(ctx: CheckContext) -> Iterator[Finding]:
@@ -91,3 +196,6 @@ def _builtin_tools(ctx: CheckContext, holder) -> Iterator[Finding]:
                             "use a model that supports it.", m,
                             severity=xf.fact_severity(model, f"features.{flag}", "builtin-tool-not-supported"))
 
+
+RULES = (SYSTEM_INSTRUCTION_NOT_SUPPORTED, FUNCTION_CALLING_NOT_SUPPORTED, JSON_MODE_NOT_SUPPORTED, BUILTIN_TOOL_NOT_SUPPORTED,)
+CHECKS = (Check("capabilities", "request", RULES, check_capabilities),)

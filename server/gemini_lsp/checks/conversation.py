@@ -8,10 +8,158 @@ from typing import TYPE_CHECKING
 
 from ..document import Node
 from ..findings import Finding
-from . import crossfield as xf
+from ..rule import Check, Rule
+from . import request_queries as xf
 
 if TYPE_CHECKING:
-    from . import CheckContext
+    from .context import CheckContext
+
+FUNCTION_CALL_TURN_ORDER = Rule(
+    code='GL350',
+    name='function-call-turn-order',
+    severity='error',
+    summary='A function call turn not right after a user or function response turn',
+    doc=r"""
+        A turn with function calls that does not come right after a user turn or a function response turn (also: a
+        conversation that starts with a function call): `Please ensure that function call turn comes immediately after a user
+        turn or after a function response turn.` (github.com/earendil-works/pi/issues/471;
+        github.com/google-gemini/gemini-cli/issues/11814). Roles `function` / `tool` carrying a functionResponse count as
+        function response turns (github.com/google-gemini/cookbook REST samples with saved responses). **Fix:** restore the missing turn.
+    """,
+    evidence=(
+        'https://github.com/earendil-works/pi/issues/471',
+        'https://github.com/google-gemini/gemini-cli/issues/11814',
+        'https://github.com/google-gemini/gemini-cli/issues/26486',
+    ),
+    api_text=True,
+    reads=(
+        'contents[].role',
+        'contents[].parts[].functionCall',
+        'contents[].parts[].functionResponse',
+        'contents[].parts[].thoughtSignature',
+        'model',
+    ),
+    repro=(
+        'https://github.com/earendil-works/pi/issues/471',
+        'https://github.com/google-gemini/gemini-cli/issues/11814',
+    ),
+    facts={'apiMessage': 'Please ensure that function call turn comes immediately after a user turn or after a '
+                   'function response turn.'},
+)
+FUNCTION_RESPONSE_TURN_ORDER = Rule(
+    code='GL351',
+    name='function-response-turn-order',
+    severity='error',
+    summary='A function response turn not right after a function call turn',
+    doc=r"""
+        A function response turn not right after a function call turn: `Please ensure that function response turn comes
+        immediately after a function call turn.` (github.com/langchain-ai/langchain/issues/27799;
+        github.com/GoogleCloudPlatform/generative-ai/pull/368). **Fix:** put the model's functionCall turn before it.
+        A model turn that holds a `functionCall` and then the `functionResponse` answering it (same `id`, else same name) is
+        a replayed **server-side tool invocation** (server-side MCP tools, as the google-genai SDKs record them; answered
+        200, tests/accepted/server-side-mcp-call-and-response.gemini.json): that pair is neither a call turn nor a response
+        turn, and is not reported.
+    """,
+    evidence=(
+        'https://github.com/langchain-ai/langchain/issues/27799',
+        'https://github.com/GoogleCloudPlatform/generative-ai/pull/368',
+    ),
+    api_text=True,
+    reads=('contents[].role', 'contents[].parts[].functionCall', 'contents[].parts[].functionResponse', 'contents[].parts[].thoughtSignature', 'model'),
+    repro=(
+        'https://github.com/langchain-ai/langchain/issues/27799',
+        'https://github.com/GoogleCloudPlatform/generative-ai/pull/368',
+    ),
+    facts={'apiMessage': 'Please ensure that function response turn comes immediately after a function call turn.'},
+)
+MISSING_THOUGHT_SIGNATURE = Rule(
+    code='GL352',
+    name='missing-thought-signature',
+    severity='warning',
+    summary='A replayed Gemini 3 function call without its thoughtSignature',
+    doc=r"""
+        Gemini 3: a replayed function call without the `thoughtSignature` the model returned: `Function call is missing a
+        thought_signature in functionCall parts. This is required for tools to work correctly, ...`
+        (github.com/JetBrains/koog/issues/1148). Checked on models whose catalogue entry records
+        `thought_signatures_required`, for the first functionCall part of each model turn after the last user message (the
+        current turn, where signatures are validated). A warning: which parts are validated is not fully documented.
+        **Fix:** send back the part exactly as the model returned it.
+    """,
+    evidence=(
+        'https://github.com/JetBrains/koog/issues/1148',
+        'https://github.com/earendil-works/pi/issues/471',
+    ),
+    api_text=True,
+    reads=(
+        'contents[].role',
+        'contents[].parts[].functionCall',
+        'contents[].parts[].functionResponse',
+        'contents[].parts[].thoughtSignature',
+        'model',
+    ),
+    facts={'apiMessage': 'Function call is missing a thought_signature in functionCall parts. This is required for '
+                   'tools to work correctly, and missing thought_signature may lead to degraded model '
+                   'performance.',
+     'docs': 'https://ai.google.dev/gemini-api/docs/thought-signatures'},
+)
+TRAILING_MODEL_TURN = Rule(
+    code='GL354',
+    name='trailing-model-turn',
+    severity='error',
+    summary='A request ending with a model turn on a model that does not take prefill',
+    doc=r"""
+        A request whose last Content is a `model` turn, on a model that does not continue (prefill) a model turn
+        (`features.model_turn_prefill: false`: gemini-3.6-flash, gemini-3.5-flash-lite, gemini-3.7-flash, gemini-3.8-flash).
+        The API answers `Requests ending with a model turn are not supported.` (also `... unless the last part is a function
+        response.`). Google's guide: "Starting with Gemini 3.6 Flash and Gemini 3.5 Flash-Lite, the following API changes
+        apply to these models and all future Gemini model releases. [...] Prefilling model turns is no longer supported."
+        A model turn whose last part is a `functionResponse` (a replayed server-side tool call) is allowed. gemini-3.5-flash
+        and gemini-2.5-flash still take prefill (a live check). Reported at the last turn. **Fix:** end with a user turn.
+        Sources: ai.google.dev/gemini-api/docs/latest-model (quoted in github.com/cline/cline/issues/12521);
+        github.com/LibreChat-AI/agents/pull/323; github.com/anomalyco/opencode/issues/45359 and /47034.
+    """,
+    evidence=(
+        'https://ai.google.dev/gemini-api/docs/latest-model — quoted in github.com/cline/cline/issues/12521',
+        'https://github.com/LibreChat-AI/agents/pull/323',
+        'https://github.com/anomalyco/opencode/issues/45359',
+        'https://github.com/anomalyco/opencode/issues/47034',
+        'https://github.com/pipecat-ai/pipecat/pull/5821',
+    ),
+    api_text=True,
+    reads=('contents', 'model'),
+    repro=(
+        'https://github.com/LibreChat-AI/agents/pull/323',
+        'https://github.com/anomalyco/opencode/issues/45359',
+        'https://github.com/anomalyco/opencode/issues/47034',
+    ),
+    facts={'apiMessage': 'Requests ending with a model turn are not supported.', 'apiMessageLong': 'Requests ending with a model turn are not supported unless the last part is a function response.', 'docText': 'Prefilling model turns is no longer supported.'},
+)
+FUNCTION_RESPONSE_COUNT = Rule(
+    code='GL353',
+    name='function-response-count',
+    severity='error',
+    summary='Function responses not matching the function calls of the turn before',
+    doc=r"""
+        A function response turn whose number of functionResponse parts differs from the functionCall parts of the turn
+        before: `Please ensure that the number of function response parts is equal to the number of function call parts of the
+        function call turn.` (github.com/google-gemini/gemini-cli/issues/4217). **Fix:** one response per call.
+    """,
+    evidence=(
+        'https://github.com/google-gemini/gemini-cli/issues/4217',
+        'https://github.com/google-gemini/gemini-cli/issues/17857',
+    ),
+    api_text=True,
+    reads=(
+        'contents[].role',
+        'contents[].parts[].functionCall',
+        'contents[].parts[].functionResponse',
+        'contents[].parts[].thoughtSignature',
+        'model',
+    ),
+    repro=('https://github.com/google-gemini/gemini-cli/issues/4217',),
+    facts={'apiMessage': 'Please ensure that the number of function response parts is equal to the number of '
+                   'function call parts of the function call turn.'},
+)
 
 
 class _Turn:
@@ -147,3 +295,8 @@ def _signatures(ctx: CheckContext, turns: list[_Turn]) -> Iterator[Finding]:
         yield xf.at_node(ctx, "GL352", facts["apiMessage"] + f" Additional data, function call `{name}`. Please refer "
                          f"to {facts['docs']} for more details. Replay the `thoughtSignature` the model returned with "
                          "this part.", target, severity="warning")
+
+
+RULES = (FUNCTION_CALL_TURN_ORDER, FUNCTION_RESPONSE_TURN_ORDER, MISSING_THOUGHT_SIGNATURE, FUNCTION_RESPONSE_COUNT,
+         TRAILING_MODEL_TURN)
+CHECKS = (Check("conversation", "request", RULES, check_conversation),)

@@ -9,10 +9,88 @@ from typing import TYPE_CHECKING
 from ..catalog import parse_model_ref
 from ..document import Node
 from ..findings import Finding
-from . import crossfield as xf
+from ..rule import Check, Rule
+from . import request_queries as xf
 
 if TYPE_CHECKING:
-    from . import CheckContext
+    from .context import CheckContext
+
+BATCH_EMBED_TOO_MANY = Rule(
+    code='GL371',
+    name='batch-embed-too-many',
+    severity='error',
+    summary='More than 100 requests in one batchEmbedContents',
+    doc=r"""
+        More than 100 requests in one `batchEmbedContents`: `* BatchEmbedContentsRequest.requests: at most 100 requests can be
+        in one batch` (github.com/langchain-ai/langchainjs/issues/4491; github.com/weaviate/weaviate/pull/11277). **Fix:**
+        split the batch.
+    """,
+    evidence=(
+        'https://github.com/langchain-ai/langchainjs/issues/4491',
+        'https://github.com/weaviate/weaviate/pull/11277',
+        'https://github.com/vercel/ai/pull/16575',
+    ),
+    api_text=True,
+    reads=('requests[]', 'model', 'taskType', 'title'),
+    repro=('https://github.com/langchain-ai/langchainjs/issues/4491',),
+    facts={'apiMessage': '* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch',
+     'maxRequests': 100},
+)
+BATCH_EMBED_MODEL_MISMATCH = Rule(
+    code='GL372',
+    name='batch-embed-model-mismatch',
+    severity='error',
+    summary="A batch request whose model differs from the file's model",
+    doc=r"""
+        A `requests[].model` that differs from the file's model (the URL's), or from the first request's when no model is
+        known. Proto: "The model in each of these requests must match the model specified BatchEmbedContentsRequest.model."
+        **Fix:** the file's model (offered).
+    """,
+    evidence=(
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — BatchEmbedContentsRequest.requests comment',
+    ),
+    api_text=True,
+    reads=('requests[]', 'model', 'taskType', 'title'),
+    facts={'apiMessage': 'The model in each of these requests must match the model specified '
+                   'BatchEmbedContentsRequest.model.'},
+)
+EMBED_TITLE_IGNORED = Rule(
+    code='GL373',
+    name='embed-title-ignored',
+    severity='warning',
+    summary='An embedding title without taskType RETRIEVAL_DOCUMENT',
+    doc=r"""
+        An embedding `title` without `taskType: RETRIEVAL_DOCUMENT`. Proto: "Only applicable when TaskType is
+        `RETRIEVAL_DOCUMENT`". A warning: documented as not applicable, not as rejected. **Fix:** set the task type or remove
+        the title.
+    """,
+    evidence=(
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — EmbedContentRequest.title comment',
+    ),
+    api_text=False,
+    reads=('requests[]', 'model', 'taskType', 'title'),
+    facts={'docText': 'Only applicable when TaskType is RETRIEVAL_DOCUMENT.', 'taskType': 'RETRIEVAL_DOCUMENT'},
+)
+OUTPUT_DIMENSIONALITY_OUT_OF_RANGE = Rule(
+    code='GL374',
+    name='output-dimensionality-out-of-range',
+    severity='error',
+    summary="outputDimensionality outside the embedding model's range",
+    doc=r"""
+        `outputDimensionality` (top level, or in `embedContentConfig`; also per request of a batch) outside the embedding
+        model's documented range: 128–3072 for `gemini-embedding-001` (ai.google.dev/gemini-api/docs/models/gemini-embedding-001;
+        developers.googleblog.com/en/gemini-embedding-available-gemini-api/) and `gemini-embedding-2` (model card "Flexible,
+        supports: 128 - 3072", quoted in github.com/openclaw/openclaw/issues/128925). First-party documentation, so an error;
+        no verbatim answer of the API was found. **Fix:** a value in the range (3072, 1536 and 768 are recommended).
+    """,
+    evidence=(
+        'https://ai.google.dev/gemini-api/docs/models/gemini-embedding-001',
+        'https://ai.google.dev/gemini-api/docs/models/gemini-embedding-2 — quoted in https://github.com/openclaw/openclaw/issues/128925',
+        'https://developers.googleblog.com/en/gemini-embedding-available-gemini-api/',
+    ),
+    api_text=False,
+    reads=('outputDimensionality', 'embedContentConfig', 'requests[]', 'model'),
+)
 
 
 def check_embeddings(ctx: CheckContext) -> Iterator[Finding]:
@@ -89,8 +167,14 @@ def _output_dimensionality(ctx: CheckContext, request: Node) -> Iterator[Finding
         number = xf.number_of(m.value)
         if number is None or ((low is None or number >= low) and (high is None or number <= high)):
             continue
-        rng = f"{low}–{high}" if low is not None and high is not None else (f"at most {high}" if high is not None else f"at least {low}")
+        if low is not None and high is not None:
+            rng = f"{low}–{high}"
+        else:
+            rng = f"at most {high}" if high is not None else f"at least {low}"
         yield xf.at_node(ctx, "GL374", f"outputDimensionality {number} is outside the range {model.id} supports "
                          f"({rng}, Google's model page).", m.value,
                          severity=xf.fact_severity(model, "output_dimensionality", "output-dimensionality-out-of-range"))
 
+
+RULES = (BATCH_EMBED_TOO_MANY, BATCH_EMBED_MODEL_MISMATCH, EMBED_TITLE_IGNORED, OUTPUT_DIMENSIONALITY_OUT_OF_RANGE)
+CHECKS = (Check("embeddings", "request", RULES, check_embeddings),)

@@ -8,12 +8,165 @@ from typing import TYPE_CHECKING
 
 from ..document import string_value
 from ..findings import Finding
-from . import crossfield as xf
+from ..rule import Check, Rule
+from . import request_queries as xf
 
 if TYPE_CHECKING:
     from ..document import Member
     from ..findings import Fix
-    from . import CheckContext
+    from .context import CheckContext
+
+RESPONSE_MODALITIES_UNSUPPORTED = Rule(
+    code='GL320',
+    name='response-modalities-unsupported',
+    severity='error',
+    summary='responseModalities not a combination the model accepts',
+    doc=r"""
+        `responseModalities` (an empty or missing list means TEXT, proto) that is not a combination the model accepts: `The
+        requested combination of response modalities (TEXT) is not supported by the model.
+        models/gemini-2.5-flash-preview-tts accepts the following combination of response modalities: * AUDIO`
+        (github.com/danielmiessler/Fabric/issues/1607). TTS models need exactly `["AUDIO"]`; image models must be asked for
+        `IMAGE` (a warning when the list is missing). **Fix:** the accepted combination (offered when there is one).
+    """,
+    evidence=(
+        'https://github.com/danielmiessler/Fabric/issues/1607',
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — GenerationConfig.response_modalities: "An empty list is equivalent to requesting only text"',
+    ),
+    api_text=True,
+    reads=('generationConfig', 'model'),
+    repro=('https://github.com/danielmiessler/Fabric/issues/1607',),
+    facts={'apiMessage': 'The requested combination of response modalities ({requested}) is not supported by the '
+                   'model. models/{model} accepts the following combination of response modalities:\n'
+                   '{accepted}',
+     'default': ['TEXT']},
+)
+PENALTY_NOT_SUPPORTED = Rule(
+    code='GL321',
+    name='penalty-not-supported',
+    severity='error',
+    summary='presencePenalty / frequencyPenalty on a model without penalties',
+    doc=r"""
+        A non-zero `presencePenalty` / `frequencyPenalty` on a model without penalties: `Penalty is not enabled for
+        models/gemini-2.5-flash-preview-05-20` (github.com/PublicAffairs/openai-gemini/issues/63); `Penalty is not enabled for
+        this model` (github.com/Ikalus1988/MisakaNet/issues/1473, 3.7/3.8 Flash). **Fix:** remove the penalty.
+    """,
+    evidence=(
+        'https://github.com/PublicAffairs/openai-gemini/issues/63',
+        'https://github.com/Ikalus1988/MisakaNet/issues/1473',
+    ),
+    api_text=True,
+    reads=('generationConfig', 'model'),
+    developer_api_only=True,
+    repro=(
+        'https://github.com/PublicAffairs/openai-gemini/issues/63',
+        'https://github.com/Ikalus1988/MisakaNet/issues/1473',
+    ),
+    facts={'apiMessage': 'Penalty is not enabled for models/{model}',
+     'fields': ['presencePenalty', 'frequencyPenalty']},
+)
+TOP_K_OUT_OF_RANGE = Rule(
+    code='GL322',
+    name='top-k-out-of-range',
+    severity='error',
+    summary="topK outside the model's range",
+    doc=r"""
+        `topK` outside the model's range: `Unable to submit request because it has a topK value of 50 but the supported range
+        is from 1 (inclusive) to 41 (exclusive). Update the value and try again.` (github.com/genkit-ai/genkit/issues/1397).
+        Range: `top_k` in `models.json` (model.proto `Model.top_k`). **Fix:** a value in range.
+    """,
+    evidence=(
+        'https://github.com/genkit-ai/genkit/issues/1397',
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/model.proto — Model.top_k',
+    ),
+    api_text=True,
+    reads=('generationConfig', 'model'),
+    repro=('https://github.com/genkit-ai/genkit/issues/1397',),
+    facts={'apiMessage': 'Unable to submit request because it has a topK value of {value} but the supported range '
+                   'is from {low} (inclusive) to {high} (exclusive). Update the value and try again.'},
+)
+CANDIDATE_COUNT_TOO_HIGH = Rule(
+    code='GL323',
+    name='candidate-count-too-high',
+    severity='error',
+    summary='candidateCount above what the model allows',
+    doc=r"""
+        `candidateCount` above the model's maximum: `Unable to submit request because candidateCount must be 1 but the entered
+        value was 3. Update the candidateCount value and try again.` (github.com/genkit-ai/genkit/issues/546); proto: it
+        "doesn't work for previous generation models (Gemini 1.0 family)". **Fix:** the maximum.
+    """,
+    evidence=(
+        'https://github.com/genkit-ai/genkit/issues/546',
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — candidate_count: "doesn\'t work for previous generation models (Gemini 1.0 family)"',
+    ),
+    api_text=True,
+    reads=('generationConfig', 'model'),
+    repro=('https://github.com/genkit-ai/genkit/issues/546',),
+    facts={'apiMessage': 'Unable to submit request because candidateCount must be 1 but the entered value was '
+                   '{value}. Update the candidateCount value and try again.',
+     'apiMessageRange': 'Unable to submit request because it has a candidateCount value of {value} but the '
+                        'supported range is from 1 (inclusive) to {high} (exclusive). Update the value and '
+                        'try again.'},
+)
+MAX_OUTPUT_TOKENS_TOO_HIGH = Rule(
+    code='GL324',
+    name='max-output-tokens-too-high',
+    severity='error',
+    summary="maxOutputTokens above the model's output limit",
+    doc=r"""
+        `maxOutputTokens` above the model's output limit: `Unable to submit request because it has a maxOutputTokens value of
+        65536 but the supported range is from 1 (inclusive) to 65536 (exclusive).` (github.com/BerriAI/litellm/pull/10548;
+        github.com/stackblitz-labs/bolt.diy/issues/955). Limit: `output_token_limit` in `models.json`. **Fix:** the limit.
+        With no model known (none named, a tuned model, an ID newer than the catalogue), a value above the largest
+        `output_token_limit` of every current model in the catalogue is a **warning** (it fails on all of them, but the
+        request may target a model the catalogue does not know yet).
+    """,
+    evidence=(
+        'https://github.com/BerriAI/litellm/pull/10548',
+        'https://github.com/stackblitz-labs/bolt.diy/issues/955',
+    ),
+    api_text=True,
+    reads=('generationConfig', 'model'),
+    repro=(
+        'https://github.com/BerriAI/litellm/pull/10548',
+        'https://github.com/stackblitz-labs/bolt.diy/issues/955',
+    ),
+    facts={'apiMessage': 'Unable to submit request because it has a maxOutputTokens value of {value} but the supported range is from 1 (inclusive) to {high} (exclusive). Update the value and try again.', 'anyModelNote': 'No model in the catalogue writes more than {high} tokens.'},
+)
+LOGPROBS_WITHOUT_RESPONSE_LOGPROBS = Rule(
+    code='GL325',
+    name='logprobs-without-response-logprobs',
+    severity='warning',
+    summary='logprobs without responseLogprobs: true',
+    doc=r"""
+        `logprobs` without `responseLogprobs: true`. Proto: "Only valid if response_logprobs=True". A warning: no server
+        answer to it was found. **Fix:** add `"responseLogprobs": true` or remove `logprobs`.
+    """,
+    evidence=(
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — GenerationConfig.logprobs: "Only valid if response_logprobs=True"',
+    ),
+    api_text=False,
+    reads=('generationConfig', 'model'),
+)
+GEMINI3_TEMPERATURE = Rule(
+    code='GL326',
+    name='gemini3-temperature',
+    severity='hint',
+    summary='A temperature other than the Gemini 3 default of 1.0',
+    doc=r"""
+        A `temperature` other than 1.0 on Gemini 3 models. A hint, never an error (ai.google.dev/gemini-api/docs/gemini-3): "If your existing
+        code explicitly sets temperature ... it is recommended to remove this parameter and use the Gemini 3 default of 1.0 to
+        avoid potential looping issues or performance degradation" (Google's docs, quoted in
+        github.com/spring-projects/spring-ai/issues/4911).
+    """,
+    evidence=(
+        'https://github.com/spring-projects/spring-ai/issues/4911 — (quotes ai.google.dev Gemini 3 guide)',
+    ),
+    api_text=False,
+    reads=('generationConfig', 'model'),
+    facts={'docText': 'If your existing code explicitly sets temperature, it is recommended to remove this '
+                'parameter and use the Gemini 3 default of 1.0 to avoid potential looping issues or '
+                'performance degradation.'},
+)
 
 
 def check_generation(ctx: CheckContext) -> Iterator[Finding]:
@@ -221,3 +374,7 @@ def _temperature(ctx: CheckContext, gc) -> Iterator[Finding]:
         return
     yield xf.at_node(ctx, "GL326", f"models/{model.id}: " + xf.fact("gemini3-temperature")["docText"]
                      + f" (This request sets {number}.)", m.value)
+
+
+RULES = (RESPONSE_MODALITIES_UNSUPPORTED, PENALTY_NOT_SUPPORTED, TOP_K_OUT_OF_RANGE, CANDIDATE_COUNT_TOO_HIGH, MAX_OUTPUT_TOKENS_TOO_HIGH, LOGPROBS_WITHOUT_RESPONSE_LOGPROBS, GEMINI3_TEMPERATURE)
+CHECKS = (Check("generation", "request", RULES, check_generation),)

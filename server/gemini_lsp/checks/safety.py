@@ -6,10 +6,33 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
-from . import crossfield as xf
+from ..rule import Check, Rule
+from . import request_queries as xf
 
 if TYPE_CHECKING:
-    from . import CheckContext
+    from .context import CheckContext
+
+DUPLICATE_SAFETY_CATEGORY = Rule(
+    code='GL380',
+    name='duplicate-safety-category',
+    severity='warning',
+    summary='Two safety settings for one category',
+    doc=r"""
+        Two safety settings for one category. Proto: "There should not be more than one setting for each SafetyCategory";
+        reported as a 400 in github.com/google-gemini/deprecated-generative-ai-android/issues/224. A warning (no verbatim
+        server message). Deprecated categories are GL118. **Fix:** keep one setting per category.
+    """,
+    evidence=(
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — GenerateContentRequest.safety_settings comment',
+        (
+            'https://github.com/google-gemini/deprecated-generative-ai-android/issues/224 — ("Multiple safety '
+            'settings with the same category", reported as a 400)'
+        ),
+    ),
+    api_text=True,
+    reads=('safetySettings[].category',),
+    facts={'apiMessage': 'There should not be more than one setting for each SafetyCategory.'},
+)
 
 
 def check_safety(ctx: CheckContext) -> Iterator[Finding]:
@@ -33,7 +56,11 @@ def check_safety(ctx: CheckContext) -> Iterator[Finding]:
 def _enum_name(ctx: CheckContext, number) -> str | None:
     try:
         enum = ctx.schema.enum("HarmCategory")  # type: ignore[union-attr]
-    except Exception:  # noqa: BLE001 - Vertex names the enum differently; fall back to the number
+    except KeyError:  # Vertex names the enum differently; fall back to the number
         return None
     value = enum.value(int(number)) if isinstance(number, (int, float)) else None
     return value.name if value is not None else None
+
+
+RULES = (DUPLICATE_SAFETY_CATEGORY,)
+CHECKS = (Check("safety", "request", RULES, check_safety),)

@@ -10,10 +10,35 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ..findings import Edit, Finding, Fix, make_finding
+from ..findings import Edit, Finding, Fix
+from ..rule import Check, Rule, make_finding
 
 if TYPE_CHECKING:
-    from . import CheckContext
+    from ..document import Node
+    from .context import CheckContext
+
+CREDENTIAL_IN_FILE = Rule(
+    code='GL201',
+    name='credential-in-file',
+    severity='error',
+    summary='An API key or token pasted into the request file',
+    doc=r"""
+        A Google API key (`AIza` + 35 characters), an OAuth access token (`ya29.`), `key=` in a URL, a bearer token or
+        another API secret anywhere in the file. The API would accept the body; this is the one deliberate exception, because
+        a committed or shared key is a leak. The message never repeats the key. Values of bytes fields (base64 media,
+        thought signatures) are not scanned, since such patterns occur there by chance. **Fix:** replace it with a
+        placeholder and send the key in the `x-goog-api-key` header from an environment variable; revoke the leaked key.
+    """,
+    evidence=(
+        (
+            'https://ai.google.dev/gemini-api/docs/api-key — send the key in the x-goog-api-key header, keep it '
+            'out of files'
+        ),
+    ),
+    api_text=False,
+    reads=('text',),
+    free_text=True,
+)
 
 # (regex, what it is, placeholder); group "secret" is the part to hide when present.
 _PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
@@ -49,15 +74,58 @@ _ADVICE = (
 )
 
 
+#: bytes values longer than this are skipped whole by the scan (what it finds in them is never reported)
+_BIG_BYTES_VALUE = 4096
+
+
 def check_secrets(ctx: CheckContext) -> Iterator[Finding]:
     """An error for each credential found anywhere in the text (keys, values, comments)."""
+    return scan_secrets(ctx, 0, len(ctx.doc.text))
+
+
+def scan_secrets(ctx: CheckContext, lo: int, hi: int) -> Iterator[Finding]:
+    """The credentials in text[lo:hi]. Long bytes values (base64 media) are skipped: credentials found in them are
+    not reported anyway, so an 8 MiB image costs nothing here. A credential never crosses a quote or a bracket."""
+    text = ctx.doc.text
+    if not any(text.find(needle, lo, hi) >= 0 for needles in _NEEDLES for needle in needles):
+        return  # no credential can be there (str.find is far faster than walking the tree for bytes values)
+    skip = _big_bytes_values(ctx, lo, hi)
+    pos = lo
+    for a, b in skip + [(hi, hi)]:
+        if a > pos:
+            yield from _scan(ctx, pos, a)
+        pos = max(pos, b)
+
+
+def _big_bytes_values(ctx: CheckContext, lo: int, hi: int) -> list[tuple[int, int]]:
+    root = ctx.doc.root
+    if root is None or hi - lo <= _BIG_BYTES_VALUE:
+        return []
+    skip: list[tuple[int, int]] = []
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.end <= lo or n.start >= hi:
+            continue
+        if n.kind == "string":
+            if n.end - n.start > _BIG_BYTES_VALUE and n.member is not None and _is_bytes_value(ctx, n):
+                skip.append((max(lo, n.start + 1), min(hi, n.end - 1)))
+        elif n.members:
+            stack.extend(m.value for m in n.members if m.value is not None)
+        elif n.items:
+            stack.extend(n.items)
+    skip.sort()
+    return skip
+
+
+def _scan(ctx: CheckContext, lo: int, hi: int) -> Iterator[Finding]:
     doc = ctx.doc
     text = doc.text
     seen: set[int] = set()
     for (pattern, what, placeholder), needles in zip(_PATTERNS, _NEEDLES):
-        if not any(needle in text for needle in needles):
+        if not any(text.find(needle, lo, hi) >= 0 for needle in needles):
             continue
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text, lo, hi):
             start, end = match.span("secret")
             if start in seen:
                 continue
@@ -83,7 +151,7 @@ def check_secrets(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
-def _is_bytes_value(ctx: CheckContext, node) -> bool:  # type: ignore[no-untyped-def]
+def _is_bytes_value(ctx: CheckContext, node: Node) -> bool:
     member = node.member
     if member is None:
         return False
@@ -128,3 +196,7 @@ def redact_findings(findings: list[Finding]) -> list[Finding]:
             finding = replace(finding, message=message, pointer=pointer, data=data)
         out.append(finding)
     return out
+
+
+RULES = (CREDENTIAL_IN_FILE,)
+CHECKS = (Check("secrets", "text", RULES, check_secrets, scan=scan_secrets),)

@@ -1,23 +1,26 @@
 """The request's shape against the generated schema: unknown fields, types, required fields, enums, oneofs,
 duplicates, output-only fields; value rules (ranges, formats, roles) are delegated to `values`.
 
-The walk follows the proto3 JSON mapping as leniently as the API reads it (FACTS.md §2.1, §8).
+The walk follows the proto3 JSON mapping as leniently as the API reads it (protobuf.dev/programming-guides/json; Google's REST samples).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from ..document import Member, Node, escape_pointer_token, string_value
-from ..findings import Edit, Finding, Fix, make_finding
+from ..findings import Edit, Finding, Fix, offset_finding
+from ..rule import make_finding
 from ..schema import FieldInfo, MessageInfo
 from . import values
+from .api_paths import snake_case, api_path, short_name
 from .request_facts import request_facts
 
 if TYPE_CHECKING:
-    from . import CheckContext
+    from .context import CheckContext
 
 _TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 _BOOL_WORDS = _TRUE_WORDS | frozenset({"false", "f", "no", "n", "0"})
@@ -46,58 +49,71 @@ _JSON_KIND = {
 }
 
 
-def api_path(pointer: str) -> str:
-    """The API's own path syntax for a pointer (`contents[0].parts[1].inline_data`) as its errors print it."""
-    out = ""
-    for raw in pointer.split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if part.isdigit():
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + _snake(part)
-    return out
-
-
-def _snake(name: str) -> str:
-    chars = []
-    for ch in name:
-        if ch.isupper():
-            chars.append("_" + ch.lower())
-        else:
-            chars.append(ch)
-    return "".join(chars).lstrip("_") if not name.startswith("_") else name
-
-
-def short_name(message_name: str) -> str:
-    """Vertex names its messages GoogleCloudAiplatformV1X; rules use the short name X."""
-    return message_name.removeprefix("GoogleCloudAiplatformV1")
+#: lists with at least this many items memoise the walk per item (`walk_memoised`)
+MEMO_MIN_ITEMS = 8
 
 
 def check_structure(ctx: CheckContext) -> Iterator[Finding]:
     """Walk the tree along the schema and report every schema-level reason for a 400."""
+    findings, _ = _walk(ctx, None, frozenset())
+    return iter(findings)
+
+
+def walk_memoised(ctx: CheckContext, memo: WalkMemo | None, dirty: frozenset[Node]) -> tuple[list[Finding], WalkMemo]:
+    """The walk of `check_structure`, reusing from `memo` (the previous walk's; None for the first) the findings of
+    each item of a long list that is the same node object, at the same pointer and index, with the same length, and
+    not in `dirty` (an ancestor of an edit). Returns the findings and the memo for the next walk."""
+    return _walk(ctx, memo if memo is not None else {}, dirty)
+
+
+def _walk(ctx: CheckContext, memo: WalkMemo | None, dirty: frozenset[Node]) -> tuple[list[Finding], WalkMemo]:
     root = ctx.doc.root
     schema = ctx.schema
     if root is None or schema is None:
-        return
+        return [], {}
     if root.kind != "object":
         if root.kind != "invalid":
-            yield make_finding(
+            return [make_finding(
                 "GL117",
                 f"The request body must be a JSON object, not {_JSON_KIND.get(root.kind, root.kind)}.",
                 "",
                 root.start,
                 root.end,
-            )
-        return
-    walker = _Walker(ctx)
+            )], {}
+        return [], {}
+    walker = SchemaWalker(ctx, memo, dirty)
     walker.message(root, schema.root, "")
-    yield from walker.findings
-    yield from walker.naming_hints()
+    return walker.findings + list(walker.naming_hints()), walker.new_memo
 
 
-class _Walker:
-    def __init__(self, ctx: CheckContext) -> None:
+@dataclass
+class MemoEntry:
+    """What the walk found in one item of a long list."""
+
+    pointer: str  # the list's pointer
+    index: int
+    length: int
+    base: int
+    findings: list[Finding]
+    spellings: list[tuple[Member, FieldInfo, str]]
+
+
+WalkMemo = dict[Node, MemoEntry]  # by node identity (Node has no __eq__)
+
+
+def _within(f: Finding, lo: int, hi: int) -> bool:
+    if not (lo <= f.start and f.end <= hi):
+        return False
+    return all(lo <= x.start and x.end <= hi for fx in f.fixes for x in fx.edits)
+
+
+class SchemaWalker:
+    def __init__(self, ctx: CheckContext, memo: WalkMemo | None = None, dirty: frozenset[Node] = frozenset()) -> None:
         self.ctx = ctx
+        self.memoise = memo is not None  # keep, per item of each long list, what the walk found (for the next walk)
+        self.old_memo: WalkMemo = memo if memo is not None else {}
+        self.new_memo: WalkMemo = {}
+        self.dirty = dirty
         self.schema = ctx.schema
         self.findings: list[Finding] = []
         self.facts = request_facts()
@@ -115,7 +131,7 @@ class _Walker:
             field = msg.field(key)
             if field is None:
                 if pointer == "" and key == "model" and self.ctx.settings.api == "vertex":
-                    continue  # Vertex's model is a path parameter: GL305 (checks/model_rules.py) warns about it
+                    continue  # Vertex's model is a path parameter: GL305 (checks/model_id.py) warns about it
                 if node.complete:
                     suggested.update(self.unknown_field(member, msg, pointer, member_pointer))
                 continue
@@ -218,6 +234,10 @@ class _Walker:
                     self.value(member.value, field.map_value, member_pointer)
             return
         if field.repeated:
+            if self.memoise and node.kind == "array" and len(node.items) >= MEMO_MIN_ITEMS:
+                self.memoised_items(node, field, pointer)
+                values.check_list_rules(self, node, field, pointer)
+                return
             if node.kind == "array":
                 for index, item in enumerate(node.items):
                     if item.kind == "array":
@@ -239,6 +259,42 @@ class _Walker:
             )
             return
         self.single(node, field, pointer)
+
+    def memoised_items(self, node: Node, field: FieldInfo, pointer: str) -> None:
+        """The items of a long list, each walked again only when it is not the same as in the previous walk."""
+        old = self.old_memo
+        new = self.new_memo
+        dirty = self.dirty
+        findings = self.findings
+        spellings = self.spellings
+        for index, item in enumerate(node.items):
+            if item.kind == "array":
+                self.wrong_type(item, field, f"{pointer}/{index}", "a single item, not a nested list")
+                continue
+            entry = old.get(item)
+            if (
+                entry is not None
+                and entry.index == index
+                and entry.length == item.end - item.start
+                and entry.pointer == pointer
+                and item not in dirty
+            ):
+                if entry.findings:
+                    delta = item.start - entry.base
+                    if delta:
+                        entry.findings = [offset_finding(f, delta) for f in entry.findings]
+                        entry.base = item.start
+                    findings.extend(entry.findings)
+                if entry.spellings:
+                    spellings.extend(entry.spellings)
+                new[item] = entry
+                continue
+            f0 = len(findings)
+            s0 = len(spellings)
+            self.single(item, field, f"{pointer}/{index}")
+            mine = findings[f0:]
+            if all(_within(f, item.start, item.end) for f in mine):
+                new[item] = MemoEntry(pointer, index, item.end - item.start, item.start, mine, spellings[s0:])
 
     def single(self, node: Node, field: FieldInfo, pointer: str) -> None:
         kind = field.kind
@@ -522,7 +578,7 @@ def _move_fix(ctx: CheckContext, member: Member, move_to: str) -> Fix | None:
         (
             m
             for m in root.members
-            if m.key.value in (container_key, _snake(container_key)) and m.value is not None
+            if m.key.value in (container_key, snake_case(container_key)) and m.value is not None
         ),
         None,
     )

@@ -9,11 +9,252 @@ from typing import TYPE_CHECKING, TypeGuard
 
 from ..document import Member, Node, string_value
 from ..findings import Finding
-from . import crossfield as xf
+from ..rule import Check, Rule
+from . import request_queries as xf
 
 if TYPE_CHECKING:
     from ..findings import Fix
-    from . import CheckContext
+    from .context import CheckContext
+
+RESPONSE_SCHEMA_WITHOUT_MIME_TYPE = Rule(
+    code='GL330',
+    name='response-schema-without-mime-type',
+    severity='error',
+    summary='A response schema without a compatible responseMimeType',
+    doc=r"""
+        `responseSchema` or the JSON-Schema field in any spelling (`responseJsonSchema`, `_responseJsonSchema`,
+        `response_json_schema`, `response_json_schema_ordered`) without a compatible `responseMimeType`
+        (`application/json`, or `text/x.enum` for a schema with `enum`). Proto: "If set, a compatible `response_mime_type`
+        must also be set"; discovery: "you must also set the `response_mime_type` to `application/json`". Reported at
+        `generationConfig` when the MIME type is missing, at the value when it is incompatible. Skipped on Vertex when
+        `responseFormat` is used. **Fix:** the quick fix adds `"responseMimeType": "application/json"` next to the schema
+        (same indentation, same naming style).
+    """,
+    evidence=(
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — GenerationConfig.response_schema and response_json_schema comments',
+        (
+            'https://aiplatform.googleapis.com/$discovery/rest?version=v1 — discovery revision 20261106: '
+            'GenerationConfig.responseSchema: "When this field is set, you must also set the response_mime_type '
+            'to application/json"'
+        ),
+    ),
+    api_text=True,
+    reads=(
+        'generationConfig.responseSchema',
+        'generationConfig.responseJsonSchema',
+        'generationConfig.responseMimeType',
+        'tools',
+        'model',
+    ),
+    facts={'apiMessage': 'If set, a compatible response_mime_type must also be set.',
+     'compatible': {'schema': ['application/json', 'text/x.enum'],
+                    'jsonSchema': ['application/json'],
+                    'enumOnly': ['text/x.enum']}},
+)
+RESPONSE_SCHEMA_CONFLICT = Rule(
+    code='GL331',
+    name='response-schema-conflict',
+    severity='error',
+    summary='responseSchema and responseJsonSchema set together',
+    doc=r"""
+        `responseSchema` together with the JSON-Schema field: `response_schema must not be set when response_json_schema is
+        set.` (github.com/flachesis/gemini-rust/pull/64; proto "If set, `response_schema` must be omitted"). Reported at
+        `generationConfig`. **Fix:** keep one.
+    """,
+    evidence=(
+        'https://github.com/flachesis/gemini-rust/pull/64',
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — response_json_schema: "If set, response_schema must be omitted"',
+    ),
+    api_text=True,
+    reads=(
+        'generationConfig.responseSchema',
+        'generationConfig.responseJsonSchema',
+        'generationConfig.responseMimeType',
+        'tools',
+        'model',
+    ),
+    repro=('https://github.com/flachesis/gemini-rust/pull/64',),
+    facts={'apiMessage': 'response_schema must not be set when response_json_schema is set.'},
+)
+INVALID_RESPONSE_MIME_TYPE = Rule(
+    code='GL332',
+    name='invalid-response-mime-type',
+    severity='error',
+    summary='A responseMimeType the API does not allow',
+    doc=r"""
+        `GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are text/plain, application/json,
+        application/xml, application/yaml and text/x.enum` (github.com/googleapis/go-genai/issues/322). An error on the
+        Gemini API, a warning on Vertex AI (the list was seen on one surface). **Fix:** the nearest allowed type.
+    """,
+    evidence=('https://github.com/googleapis/go-genai/issues/322',),
+    api_text=True,
+    reads=(
+        'generationConfig.responseSchema',
+        'generationConfig.responseJsonSchema',
+        'generationConfig.responseMimeType',
+        'tools',
+        'model',
+    ),
+    repro=('https://github.com/googleapis/go-genai/issues/322',),
+    facts={'apiMessage': 'GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are '
+                   '`text/plain`, `application/json`, `application/xml`, `application/yaml` and '
+                   '`text/x.enum`',
+     'allowed': ['text/plain', 'application/json', 'application/xml', 'application/yaml', 'text/x.enum']},
+)
+JSON_OUTPUT_WITH_FUNCTION_CALLING = Rule(
+    code='GL333',
+    name='json-output-with-function-calling',
+    severity='error',
+    summary='JSON output with function calling on a model that refuses it',
+    doc=r"""
+        `responseMimeType: application/json` together with function declarations on a model that refuses it (before Gemini 3):
+        `Function calling with a response mime type: 'application/json' is unsupported`
+        (github.com/googleapis/python-genai/issues/867; github.com/symfony/ai/issues/803). Gemini 3 models accept the
+        combination (recorded 200s: github.com/googleapis/js-genai system tests), so it fires only where `features.json_with_function_calling` is false.
+        **Fix:** drop one of them.
+    """,
+    evidence=(
+        'https://github.com/googleapis/python-genai/issues/867',
+        'https://github.com/symfony/ai/issues/803',
+        (
+            'https://github.com/googleapis/js-genai — recorded system tests: accepted on Gemini 3 (also '
+            'pydantic-ai recordings)'
+        ),
+    ),
+    api_text=True,
+    reads=(
+        'generationConfig.responseSchema',
+        'generationConfig.responseJsonSchema',
+        'generationConfig.responseMimeType',
+        'tools',
+        'model',
+    ),
+    developer_api_only=True,
+    repro=(
+        'https://github.com/googleapis/python-genai/issues/867',
+        'https://github.com/symfony/ai/issues/803',
+    ),
+    facts={'apiMessage': "Function calling with a response mime type: 'application/json' is unsupported"},
+)
+REQUIRED_PROPERTY_UNDEFINED = Rule(
+    code='GL334',
+    name='required-property-undefined',
+    severity='error',
+    summary='Schema.required names a property that is not defined',
+    doc=r"""
+        A `Schema.required` entry (response schema, function `parameters` / `response`) that `properties` does not define:
+        `* GenerateContentRequest.tools[0].function_declarations[9].parameters.required[0]: property is not defined`
+        (github.com/probelabs/probe/issues/569; github.com/moltis-org/moltis/issues/849;
+        github.com/lbjlaq/Antigravity-Manager/issues/187). **Fix:** define the property or remove the name.
+    """,
+    evidence=(
+        'https://github.com/probelabs/probe/issues/569',
+        'https://github.com/moltis-org/moltis/issues/849',
+        'https://github.com/lbjlaq/Antigravity-Manager/issues/187',
+        'https://github.com/iBUHub/AIStudioToAPI/issues/154',
+    ),
+    api_text=True,
+    reads=(
+        'generationConfig.responseSchema',
+        'generationConfig.responseJsonSchema',
+        'generationConfig.responseMimeType',
+        'tools',
+        'model',
+    ),
+    repro=(
+        'https://github.com/probelabs/probe/issues/569',
+        'https://github.com/moltis-org/moltis/issues/849',
+    ),
+    facts={'apiMessage': '* GenerateContentRequest.{path}: property is not defined'},
+)
+ARRAY_WITHOUT_ITEMS = Rule(
+    code='GL335',
+    name='array-without-items',
+    severity='error',
+    summary='An ARRAY schema without items',
+    doc=r"""
+        An `ARRAY` Schema without `items`: `* GenerateContentRequest.tools[0].function_declarations[28].parameters.properties[time_ranges].items: missing field.`
+        (github.com/cline/cline/issues/7926; github.com/anomalyco/opencode/pull/49392). **Fix:** add `items`.
+    """,
+    evidence=('https://github.com/cline/cline/issues/7926', 'https://github.com/anomalyco/opencode/pull/49392'),
+    api_text=True,
+    reads=(
+        'generationConfig.responseSchema',
+        'generationConfig.responseJsonSchema',
+        'generationConfig.responseMimeType',
+        'tools',
+        'model',
+    ),
+    repro=('https://github.com/cline/cline/issues/7926',),
+    facts={'apiMessage': '* GenerateContentRequest.{path}.items: missing field.'},
+)
+REF_WITH_SIBLINGS = Rule(
+    code='GL336',
+    name='ref-with-siblings',
+    severity='error',
+    summary='A JSON Schema node with $ref and other keywords',
+    doc=r"""
+        A JSON-Schema node (`responseJsonSchema`, `parametersJsonSchema`) with `$ref` and keywords not starting with `$`:
+        `schema at properties.draft can only contain properties starting with '$' when $ref is present`
+        (github.com/google-gemini/gemini-cli/issues/4758); proto: "If `$ref` is set on a sub-schema, no other properties,
+        except for than those starting as a `$`, may be set". The API's newer text names the exceptions: `Schema.ref 'X' was
+        set alongside unsupported fields. If a schema node has Schema.ref set, then only description and default can be set
+        alongside it` (github.com/diegosouzapw/OmniRoute/issues/461; github.com/su-kaka/gcli2api/pull/374), so `description`
+        and `default` are not reported. At the **root** of the schema, annotations beside `$ref` (`title`, `description`,
+        `default`, `examples`, `$comment`, `deprecated`, `readOnly`, `writeOnly`) are accepted: a root `$ref` with `title`
+        was answered 200 on gemini-2.5-flash (tests/accepted/ref-root-with-title.gemini.json); a constraint keyword beside a
+        root `$ref` is only a warning (no report either way). Nested nodes: an error. **Fix:** move the keywords into the
+        referenced definition.
+    """,
+    evidence=(
+        'https://github.com/google-gemini/gemini-cli/issues/4758',
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — response_json_schema: "If $ref is set on a sub-schema, no other properties, except for than those starting as a $, may be set"',
+        'https://github.com/su-kaka/gcli2api/pull/374 — description and default tolerated',
+        'https://github.com/diegosouzapw/OmniRoute/issues/461 — "only description and default can be set alongside it"',
+        'https://github.com/anomalyco/opencode/issues/12295',
+        'tests/accepted/ref-root-with-title.gemini.json — a root $ref with title accepted on gemini-2.5-flash',
+    ),
+    api_text=True,
+    reads=('generationConfig.responseSchema', 'generationConfig.responseJsonSchema', 'generationConfig.responseMimeType', 'tools', 'model'),
+    repro=(
+        'https://github.com/google-gemini/gemini-cli/issues/4758',
+    ),
+    facts={'apiMessage': "schema at {path} can only contain properties starting with '$' when $ref is present", 'allowedSiblings': ['description', 'default'], 'rootTolerated': ['title', 'description', 'default', 'examples', '$comment', 'deprecated', 'readOnly', 'writeOnly'], 'apiMessageSchemaRef': "Schema.ref '{ref}' was set alongside unsupported fields. If a schema node has Schema.ref set, then only description and default can be set alongside it; other fields they would be replaced by the expanded reference."},
+)
+OBJECT_PROPERTIES_EMPTY = Rule(
+    code='GL337',
+    name='object-properties-empty',
+    severity='warning',
+    summary='An OBJECT schema with an empty properties map',
+    doc=r"""
+        An `OBJECT` Schema with an explicitly empty `properties` map: `* GenerateContentRequest.tools[0].function_declarations[0].parameters.properties: should be non-empty for OBJECT type`
+        (github.com/pipecat-ai/pipecat-flows/issues/110, gemini-2.0-flash-001; github.com/langchain-ai/langchain-google/pull/416).
+        A warning: saved 2024 successes send `{"type": "object"}` without `properties`, so the rule looks model- or
+        time-dependent; a schema without `properties` is not flagged. **Fix:** leave out `parameters` for a function without
+        arguments, or declare a property.
+    """,
+    evidence=(
+        'https://github.com/pipecat-ai/pipecat-flows/issues/110',
+        'https://github.com/langchain-ai/langchain-google/pull/416',
+        (
+            'tests/corpus/valid 17-19: saved 2024 successes with {"type": "object"} and no properties at all '
+            '(only an explicit empty map is flagged)'
+        ),
+    ),
+    api_text=True,
+    reads=(
+        'generationConfig.responseSchema',
+        'generationConfig.responseJsonSchema',
+        'generationConfig.responseMimeType',
+        'tools',
+        'model',
+    ),
+    repro=(
+        'https://github.com/pipecat-ai/pipecat-flows/issues/110',
+        'https://github.com/langchain-ai/langchain-google/pull/416',
+    ),
+    facts={'apiMessage': '* GenerateContentRequest.{path}: should be non-empty for OBJECT type'},
+)
 
 
 def check_structured_output(ctx: CheckContext) -> Iterator[Finding]:
@@ -149,7 +390,7 @@ def _schemas_in_tools(ctx: CheckContext, holder: Node) -> Iterator[Finding]:
 
 def _api_schema_path(ctx: CheckContext, node: Node) -> str:
     """The API's semantic-error path for a Schema node: map keys by name (`properties[city]`), proto names."""
-    from .structure import _snake
+    from .api_paths import snake_case as _snake
 
     parts: list[str] = []
     current = node
@@ -244,3 +485,7 @@ def _walk_json_schema(ctx: CheckContext, node: Node, path: list[str]) -> Iterato
                     stack.append((sub_node, where + [key, str(i)]))
             elif key in _SUBSCHEMA_ONE:
                 stack.append((m.value, where + [key]))
+
+
+RULES = (RESPONSE_SCHEMA_WITHOUT_MIME_TYPE, RESPONSE_SCHEMA_CONFLICT, INVALID_RESPONSE_MIME_TYPE, JSON_OUTPUT_WITH_FUNCTION_CALLING, REQUIRED_PROPERTY_UNDEFINED, ARRAY_WITHOUT_ITEMS, REF_WITH_SIBLINGS, OBJECT_PROPERTIES_EMPTY)
+CHECKS = (Check("structured-output", "request", RULES, check_structured_output),)

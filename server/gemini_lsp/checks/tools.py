@@ -8,10 +8,95 @@ from typing import TYPE_CHECKING
 
 from ..document import Member, Node, string_value
 from ..findings import Edit, Finding, Fix
-from . import crossfield as xf
+from ..rule import Check, Rule
+from . import request_queries as xf
 
 if TYPE_CHECKING:
-    from . import CheckContext
+    from .context import CheckContext
+
+BUILTIN_TOOLS_WITH_FUNCTIONS = Rule(
+    code='GL340',
+    name='builtin-tools-with-functions',
+    severity='error',
+    summary='Built-in tools beside function declarations where the model refuses it',
+    doc=r"""
+        Built-in tools (`googleSearch`, `codeExecution`, `urlContext`, `googleMaps`, `fileSearch`, `computerUse`, ...) beside
+        function declarations. Models before Gemini 3 refuse it: `Tool use with function calling is unsupported`
+        (github.com/symfony/ai/issues/803). Gemini 3 models accept it with `toolConfig.includeServerSideToolInvocations: true`
+        (ai.google.dev/gemini-api/docs/tool-combination): without the flag a warning. Reported at `tools`.
+        **Fix:** a Gemini 3 model with the flag, or separate requests.
+    """,
+    evidence=(
+        'https://github.com/symfony/ai/issues/803',
+        'https://ai.google.dev/gemini-api/docs/tool-combination',
+    ),
+    api_text=True,
+    reads=('tools', 'toolConfig', 'contents[].parts[].functionCall', 'model'),
+    developer_api_only=True,
+    repro=('https://github.com/symfony/ai/issues/803',),
+    facts={'apiMessage': 'Tool use with function calling is unsupported',
+     'builtinTools': ['googleSearch',
+                      'googleSearchRetrieval',
+                      'codeExecution',
+                      'urlContext',
+                      'googleMaps',
+                      'fileSearch',
+                      'computerUse',
+                      'enterpriseWebSearch',
+                      'retrieval'],
+     'serverSideFlag': 'includeServerSideToolInvocations'},
+)
+GOOGLE_SEARCH_RETRIEVAL_UNSUPPORTED = Rule(
+    code='GL341',
+    name='google-search-retrieval-unsupported',
+    severity='error',
+    summary='googleSearchRetrieval on a model that needs googleSearch',
+    doc=r"""
+        `googleSearchRetrieval` on a model that needs `googleSearch`: `Unable to submit request because Please use
+        google_search field instead of google_search_retrieval field.` (github.com/simonw/llm-gemini/pull/39,
+        gemini-2.0-flash-exp). Fires only where the catalogue records `features.google_search_retrieval: false`. **Fix:**
+        `"googleSearch": {}` (offered).
+    """,
+    evidence=('https://github.com/simonw/llm-gemini/pull/39',),
+    api_text=True,
+    reads=('tools', 'toolConfig', 'contents[].parts[].functionCall', 'model'),
+    developer_api_only=True,
+    repro=('https://github.com/simonw/llm-gemini/pull/39',),
+    facts={'apiMessage': 'Unable to submit request because Please use google_search field instead of '
+                   'google_search_retrieval field.'},
+)
+ALLOWED_FUNCTION_NAMES_MODE = Rule(
+    code='GL342',
+    name='allowed-function-names-mode',
+    severity='warning',
+    summary='allowedFunctionNames without mode ANY or VALIDATED',
+    doc=r"""
+        `allowedFunctionNames` with a mode other than ANY or VALIDATED (AUTO is the default). Proto: "This should only be set
+        when the Mode is ANY or VALIDATED". A warning: no server answer was found. **Fix:** `"mode": "ANY"` or remove the list.
+    """,
+    evidence=(
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — FunctionCallingConfig.allowed_function_names: "This should only be set when the Mode is ANY or VALIDATED"',
+    ),
+    api_text=False,
+    reads=('tools', 'toolConfig', 'contents[].parts[].functionCall', 'model'),
+    facts={'modes': ['ANY', 'VALIDATED']},
+)
+FUNCTION_CALL_UNDECLARED = Rule(
+    code='GL343',
+    name='function-call-undeclared',
+    severity='warning',
+    summary='A functionCall in the history naming an undeclared function',
+    doc=r"""
+        A `functionCall` in the history naming a function that no declaration in `tools` names (only checked when the request
+        declares functions and uses no cached content). A warning: the API's behaviour is not documented. **Fix:** declare the
+        function or correct the name.
+    """,
+    evidence=(
+        'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — FunctionCall.name / FunctionDeclaration.name (a call names a declared function)',
+    ),
+    api_text=False,
+    reads=('tools', 'toolConfig', 'contents[].parts[].functionCall', 'model'),
+)
 
 
 def check_tools(ctx: CheckContext) -> Iterator[Finding]:
@@ -125,3 +210,7 @@ def _undeclared_calls(ctx: CheckContext, holder: Node, declared) -> Iterator[Fin
                 continue
             yield xf.at_node(ctx, "GL343", f"The history calls `{name.value}`, which no function declaration in "
                              f"`tools` names (declared: {', '.join(sorted(declared)) or 'none'}).", name)
+
+
+RULES = (BUILTIN_TOOLS_WITH_FUNCTIONS, GOOGLE_SEARCH_RETRIEVAL_UNSUPPORTED, ALLOWED_FUNCTION_NAMES_MODE, FUNCTION_CALL_UNDECLARED)
+CHECKS = (Check("tools", "request", RULES, check_tools),)

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 from ..document import Member, Node, escape_pointer_token, number_value, string_value
 from ..findings import Edit, Fix
 from ..schema import FieldInfo, MessageInfo
+from .api_paths import api_path, short_name
 
 if TYPE_CHECKING:
-    from .structure import _Walker
+    from .structure import SchemaWalker
 
 _INT_LIMITS = {
     "int32": (-(2**31), 2**31 - 1),
@@ -32,12 +33,6 @@ _JSON_SCHEMA_FIELDS = frozenset({"responseJsonSchema", "_responseJsonSchema", "p
 _CONTENT_POINTER = re.compile(r"(?:^|/)contents(?:/\d+)?$")  # an entry of `contents`, or its single object
 
 
-def _api_path(pointer: str) -> str:
-    from .structure import api_path
-
-    return api_path(pointer)
-
-
 def _short(value: str, limit: int = 24) -> str:
     value = value.replace("\n", " ")
     return value if len(value) <= limit else value[: limit - 1] + "…"
@@ -46,7 +41,7 @@ def _short(value: str, limit: int = 24) -> str:
 # -- enums ---------------------------------------------------------------------------------------------------------
 
 
-def check_enum(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> None:
+def check_enum(walker: SchemaWalker, node: Node, field: FieldInfo, pointer: str) -> None:
     schema = walker.schema
     assert schema is not None
     enum = schema.enum(field.type_name or "")
@@ -94,7 +89,7 @@ def check_enum(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> N
         guesses = [n for n in names if n.endswith("_" + name.upper()) or n.endswith(name.upper())]
         guesses = guesses or difflib.get_close_matches(name.upper(), names, n=3, cutoff=0.5)
         message = (
-            f"Invalid value at '{_api_path(pointer)}' ({enum.name}), \"{_short(name)}\": "
+            f"Invalid value at '{api_path(pointer)}' ({enum.name}), \"{_short(name)}\": "
             f"`{field.json_name}` takes one of {_list_names(names)}."
         )
         fixes: tuple[Fix, ...] = ()
@@ -146,7 +141,7 @@ def _requote(node: Node, text: str) -> str:
 # -- numbers -------------------------------------------------------------------------------------------------------
 
 
-def check_number(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> None:
+def check_number(walker: SchemaWalker, node: Node, field: FieldInfo, pointer: str) -> None:
     kind = field.kind
     integer = kind in _INT_LIMITS
     text = walker.ctx.doc.text
@@ -158,7 +153,7 @@ def check_number(walker: _Walker, node: Node, field: FieldInfo, pointer: str) ->
             if kind in ("int64", "uint64"):  # 64-bit integers are canonically decimal strings: a format problem
                 walker.add(
                     "GL110",
-                    f"Invalid value at '{_api_path(pointer)}' (TYPE_{kind.upper()}), \"{_short(raw)}\": "
+                    f"Invalid value at '{api_path(pointer)}' (TYPE_{kind.upper()}), \"{_short(raw)}\": "
                     f"`{field.json_name}` takes a whole number, as a number or a decimal string.",
                     pointer,
                     node,
@@ -185,7 +180,7 @@ def check_number(walker: _Walker, node: Node, field: FieldInfo, pointer: str) ->
             shown = " ".join(text[node.start : node.end].split())
             walker.add(
                 "GL102",
-                f"Invalid value at '{_api_path(pointer)}' ({'TYPE_' + kind.upper()}), {_short(shown)}: "
+                f"Invalid value at '{api_path(pointer)}' ({'TYPE_' + kind.upper()}), {_short(shown)}: "
                 f"`{field.json_name}` must be a whole number.",
                 pointer,
                 node,
@@ -210,7 +205,7 @@ def _round_fix(node: Node, number: float) -> tuple[Fix, ...]:
     return (Fix(f"Use {round(number)}", (Edit(node.start, node.end, str(round(number))),), safe=False),)
 
 
-def _check_range(walker: _Walker, node: Node, field: FieldInfo, pointer: str, number: float) -> None:
+def _check_range(walker: SchemaWalker, node: Node, field: FieldInfo, pointer: str, number: float) -> None:
     if math.isnan(number):
         return
     low, high = field.minimum, field.maximum
@@ -259,7 +254,7 @@ def _fmt(number: float | int | None) -> str:
 # -- strings, bytes, times -----------------------------------------------------------------------------------------
 
 
-def check_string(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> None:
+def check_string(walker: SchemaWalker, node: Node, field: FieldInfo, pointer: str) -> None:
     value = string_value(node)
     if field.max_length is not None and len(value) > field.max_length:
         walker.add(
@@ -304,7 +299,7 @@ def _is_base64(value: str) -> bool:
     return verdict
 
 
-def check_bytes(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> None:
+def check_bytes(walker: SchemaWalker, node: Node, field: FieldInfo, pointer: str) -> None:
     value = string_value(node)
     if _is_base64(value):
         return
@@ -322,20 +317,20 @@ def check_bytes(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> 
         return
     walker.add(
         "GL110",
-        f"Invalid value at '{_api_path(pointer)}' (TYPE_BYTES), Base64 decoding failed for \"{_short(value, 20)}\": "
+        f"Invalid value at '{api_path(pointer)}' (TYPE_BYTES), Base64 decoding failed for \"{_short(value, 20)}\": "
         f"`{field.json_name}` must be base64 (standard or URL-safe).",
         pointer,
         node,
     )
 
 
-def check_time(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> None:
+def check_time(walker: SchemaWalker, node: Node, field: FieldInfo, pointer: str) -> None:
     value = string_value(node)
     if field.kind == "duration":
         if not _DURATION.fullmatch(value):
             walker.add(
                 "GL110",
-                f"Invalid value at '{_api_path(pointer)}' (type.googleapis.com/google.protobuf.Duration), "
+                f"Invalid value at '{api_path(pointer)}' (type.googleapis.com/google.protobuf.Duration), "
                 f"\"{_short(value)}\": a duration is seconds with an `s`, such as \"3600s\" or \"1.5s\".",
                 pointer,
                 node,
@@ -343,14 +338,14 @@ def check_time(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> N
     elif not _TIMESTAMP.fullmatch(value):
         walker.add(
             "GL110",
-            f"Invalid value at '{_api_path(pointer)}' (type.googleapis.com/google.protobuf.Timestamp), "
+            f"Invalid value at '{api_path(pointer)}' (type.googleapis.com/google.protobuf.Timestamp), "
             f"\"{_short(value)}\": use RFC 3339, such as \"2026-01-01T00:00:00Z\".",
             pointer,
             node,
         )
 
 
-def check_free_value(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> None:
+def check_free_value(walker: SchemaWalker, node: Node, field: FieldInfo, pointer: str) -> None:
     """Free JSON; a user-written JSON Schema is checked against the JSON Schema meta-schema."""
     if field.json_name not in _JSON_SCHEMA_FIELDS:
         return
@@ -407,7 +402,7 @@ def node_to_value(node: Node) -> Any:
 # -- lists and messages --------------------------------------------------------------------------------------------
 
 
-def check_list_rules(walker: _Walker, node: Node, field: FieldInfo, pointer: str) -> None:
+def check_list_rules(walker: SchemaWalker, node: Node, field: FieldInfo, pointer: str) -> None:
     count = len(node.items)
     if field.max_items is not None and count > field.max_items:
         walker.add(
@@ -421,9 +416,8 @@ def check_list_rules(walker: _Walker, node: Node, field: FieldInfo, pointer: str
 
 
 def check_message_rules(
-    walker: _Walker, node: Node, msg: MessageInfo, pointer: str, seen: dict[str, Member]
+    walker: SchemaWalker, node: Node, msg: MessageInfo, pointer: str, seen: dict[str, Member]
 ) -> None:
-    from .structure import short_name
 
     name = short_name(msg.name)
     facts = walker.facts
@@ -438,7 +432,7 @@ def check_message_rules(
             continue
 
         message = (entry or {}).get("apiMessage") or f"`{json_name}` must not be empty."
-        message = message.replace("contents[N]", _api_path(pointer) or "contents")
+        message = message.replace("contents[N]", api_path(pointer) or "contents")
         walker.add(
             "GL104",
             message + f" `{json_name}` needs at least one item.",
@@ -459,7 +453,7 @@ def _within(patterns: list[str] | None, pointer: str) -> bool:
     return not patterns or any(re.search(p, pointer) for p in patterns)
 
 
-def _check_content(walker: _Walker, node: Node, msg: MessageInfo, pointer: str, seen: dict[str, Member]) -> None:
+def _check_content(walker: SchemaWalker, node: Node, msg: MessageInfo, pointer: str, seen: dict[str, Member]) -> None:
     facts = walker.facts
     role_member = seen.get("role")
     role = ""
@@ -511,9 +505,9 @@ def _check_content(walker: _Walker, node: Node, msg: MessageInfo, pointer: str, 
                     )
 
 
-def _check_part(walker: _Walker, node: Node, msg: MessageInfo, pointer: str, seen: dict[str, Member]) -> None:
+def _check_part(walker: SchemaWalker, node: Node, msg: MessageInfo, pointer: str, seen: dict[str, Member]) -> None:
     data_names = msg.oneofs.get("data") or tuple(n for n in _PART_DATA if msg.field(n) is not None)
-    # server-side tool invocations replayed in history are parts of their own (FACTS §2.3; tool-combination docs)
+    # server-side tool invocations replayed in history are parts of their own (ai.google.dev/gemini-api/docs/tool-combination)
     data_names = tuple(data_names) + tuple(n for n in walker.facts.part_data_extra if msg.field(n) is not None)
     if any(name in seen for name in data_names) or not node.complete:
         return
@@ -539,7 +533,7 @@ def _check_part(walker: _Walker, node: Node, msg: MessageInfo, pointer: str, see
     )
 
 
-def _check_schema_enum(walker: _Walker, pointer: str, seen: dict[str, Member]) -> None:
+def _check_schema_enum(walker: SchemaWalker, pointer: str, seen: dict[str, Member]) -> None:
     enum_member = seen.get("enum")
     type_member = seen.get("type")
     if enum_member is None or type_member is None or type_member.value is None:
@@ -549,7 +543,7 @@ def _check_schema_enum(walker: _Walker, pointer: str, seen: dict[str, Member]) -
         return
     walker.add(
         "GL114",
-        f"GenerateContentRequest.{_api_path(pointer + '/enum')}: only allowed for STRING type "
+        f"GenerateContentRequest.{api_path(pointer + '/enum')}: only allowed for STRING type "
         f"(this schema has type `{_short(string_value(type_value))}`). Use type STRING with string values.",
         pointer + "/enum",
         enum_member.key,

@@ -19,7 +19,7 @@ from lsprotocol import types
 from ..analysis import Analysis
 from ..document import ParsedDocument
 from ..findings import Edit, Finding, Fix
-from ..positions import LineIndex
+from ..positions import LineIndex, lsp_range
 from ..schema import RequestSchema
 from .context import known_keys, list_slots
 from .diagnostics import SOURCE
@@ -113,11 +113,7 @@ def merge_edits(text: str, edits: Iterable[Edit]) -> list[Edit]:
 def _text_edits(index: LineIndex, edits: Sequence[Edit]) -> list[types.TextEdit]:
     out = []
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        (sl, sc), (el, ec) = index.range(e.start, e.end)
-        out.append(types.TextEdit(
-            range=types.Range(start=types.Position(line=sl, character=sc), end=types.Position(line=el, character=ec)),
-            new_text=e.new_text,
-        ))
+        out.append(types.TextEdit(range=lsp_range(index, e.start, e.end), new_text=e.new_text))
     return out
 
 

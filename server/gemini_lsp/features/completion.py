@@ -16,10 +16,10 @@ from lsprotocol import types
 from .. import catalog as catalog_module
 from ..catalog import Catalog, ModelInfo
 from ..document import ParsedDocument
-from ..positions import LineIndex
+from ..positions import LineIndex, lsp_range
 from ..schema import FieldInfo, MessageInfo, RequestSchema
 from .context import Cursor, is_model_field, locate, naming_style, skip_trivia, slot_field, slot_message
-from .docs import (
+from .descriptions import (
     NUMBER_KINDS,
     enum_for,
     enum_value_doc,
@@ -215,11 +215,6 @@ def _documentation(text: str, markdown: bool) -> types.MarkupContent | str:
     return text
 
 
-def _lsp_range(index: LineIndex, start: int, end: int) -> types.Range:
-    (sl, sc), (el, ec) = index.range(start, end)
-    return types.Range(start=types.Position(line=sl, character=sc), end=types.Position(line=el, character=ec))
-
-
 class _Context:
     def __init__(self, doc: ParsedDocument, cursor: Cursor, index: LineIndex, support: CompletionSupport) -> None:
         self.doc = doc
@@ -228,7 +223,7 @@ class _Context:
         self.support = support
         self.style = "camel"  # the file's key spelling, for documentation texts
         text = doc.text
-        self.replace = _lsp_range(index, cursor.start, cursor.end)
+        self.replace = lsp_range(index, cursor.start, cursor.end)
         after_at = skip_trivia(text, cursor.end)
         after = text[after_at] if after_at < len(text) else ""
         # a comma only before a token of the same container (not after an unclosed one, before its parent's key)
@@ -238,7 +233,7 @@ class _Context:
         self.space_before = cursor.start > 0 and text[cursor.start - 1] == ":"
         self.additional: list[types.TextEdit] | None = None
         if cursor.comma_before is not None:
-            self.additional = [types.TextEdit(range=_lsp_range(index, cursor.comma_before, cursor.comma_before),
+            self.additional = [types.TextEdit(range=lsp_range(index, cursor.comma_before, cursor.comma_before),
                                               new_text=",")]
         self.format = types.InsertTextFormat.Snippet if support.snippets else types.InsertTextFormat.PlainText
 

@@ -248,20 +248,14 @@ def slot_field(schema: RequestSchema | None, parts: list[str]) -> FieldInfo | No
     """The field a pointer ends at (the map's value field inside a map); None at the root or when unknown."""
     if schema is None or not parts:
         return None
-    try:
-        return schema.field_at(parts)
-    except Exception:  # noqa: BLE001 - a malformed pointer must not break completion
-        return None
+    return schema.field_at(parts)  # any list of parts resolves or gives None
 
 
 def slot_message(schema: RequestSchema | None, parts: list[str]) -> MessageInfo | None:
     """The message type of the object at a pointer; None for maps, free-form values and unknown places."""
     if schema is None:
         return None
-    try:
-        return schema.message_at(parts)
-    except Exception:  # noqa: BLE001
-        return None
+    return schema.message_at(parts)  # any list of parts resolves or gives None
 
 
 def is_model_field(f: FieldInfo | None) -> bool:

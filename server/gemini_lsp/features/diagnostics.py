@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
+from .. import rules_doc
+from ..catalog import default_refresh_cache_path
 from ..findings import Finding, Fix
-from ..positions import LineIndex
+from ..positions import LineIndex, lsp_range
+
+log = logging.getLogger("gemini_lsp.diagnostics")
 
 SOURCE = "gemini-lsp"
 _SEVERITY = {
@@ -23,31 +28,34 @@ _SEVERITY = {
 
 @lru_cache(maxsize=1)
 def rules_doc_uri() -> str | None:
-    """`file:` URI of the installed docs/rules.md (None when it is not installed)."""
+    """`file:` URI of the rule documentation: `docs/rules.md` of a source checkout, else the same text rendered from
+    the rule declarations into the user's cache (`$XDG_CACHE_HOME/gemini-lsp/rules-<digest>.md`); None when
+    neither can be had (the diagnostics then carry no link)."""
+    return rules_doc_file(Path(__file__).resolve().parents[3] / "docs" / "rules.md", default_refresh_cache_path().parent)
+
+
+def rules_doc_file(checkout_doc: Path, cache_dir: Path) -> str | None:
+    if checkout_doc.is_file():
+        return checkout_doc.as_uri()
+    text = rules_doc.render()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    target = cache_dir / f"rules-{digest}.md"
     try:
-        path = resources.files("gemini_lsp.docs") / "rules.md"
-        if path.is_file():
-            return Path(str(path)).resolve().as_uri()
-    except (ModuleNotFoundError, FileNotFoundError, TypeError):
-        pass
-    return None
+        if not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    except OSError:
+        log.warning("could not write the rule documentation to %s; diagnostics link to none", target, exc_info=True)
+        return None
+    return target.as_uri()
 
 
 def rule_href(code: str, name: str, documentation_url: str | None = None) -> str | None:
-    """Where a code is documented: the configured documentation URL or the installed rules.md, at its anchor."""
+    """Where a code is documented: the configured documentation URL or rules.md (`rules_doc_uri`), at its anchor."""
     base = documentation_url or rules_doc_uri()
     if not base:
         return None
     return f"{base}#{code.lower()}-{name}"
-
-
-def lsp_range(index: LineIndex, start: int, end: int) -> types.Range:
-    start_line, start_char = index.position(start)
-    end_line, end_char = index.position(end)
-    return types.Range(
-        start=types.Position(line=start_line, character=start_char),
-        end=types.Position(line=end_line, character=end_char),
-    )
 
 
 def fix_to_data(fix: Fix) -> dict[str, Any]:

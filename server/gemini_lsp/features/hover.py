@@ -14,10 +14,10 @@ from lsprotocol import types
 from .. import catalog as catalog_module
 from ..catalog import Catalog
 from ..document import Member, Node, ParsedDocument
-from ..positions import LineIndex
+from ..positions import LineIndex, lsp_range
 from ..schema import RequestSchema
 from .context import is_model_field, naming_style, pointer_parts, slot_field, slot_message
-from .docs import enum_for, enum_value_doc, field_doc, model_doc
+from .descriptions import enum_for, enum_value_doc, field_doc, model_doc
 
 __all__ = ["HoverSupport", "hover"]
 
@@ -25,11 +25,6 @@ __all__ = ["HoverSupport", "hover"]
 @dataclass(frozen=True)
 class HoverSupport:
     markdown: bool = True
-
-
-def _range(index: LineIndex, start: int, end: int) -> types.Range:
-    (sl, sc), (el, ec) = index.range(start, end)
-    return types.Range(start=types.Position(line=sl, character=sc), end=types.Position(line=el, character=ec))
 
 
 def _key_at(doc: ParsedDocument, offset: int) -> Member | None:
@@ -78,7 +73,7 @@ def hover(
             return None  # unknown model: the diagnostic says so
         day = today or catalog_module.today()
         text = model_doc(info, catalog, day, markdown)
-        return types.Hover(contents=types.MarkupContent(kind=kind, value=text), range=_range(index, node.start, node.end))
+        return types.Hover(contents=types.MarkupContent(kind=kind, value=text), range=lsp_range(index, node.start, node.end))
     if f.kind == "enum":
         enum = enum_for(schema, f)
         if enum is None:
@@ -91,7 +86,7 @@ def hover(
         if value is None:
             return None  # not a value of the enum: the diagnostic says so
         text = enum_value_doc(enum, value, markdown, naming_style(doc, schema), schema)
-        return types.Hover(contents=types.MarkupContent(kind=kind, value=text), range=_range(index, node.start, node.end))
+        return types.Hover(contents=types.MarkupContent(kind=kind, value=text), range=lsp_range(index, node.start, node.end))
     return None
 
 
@@ -114,5 +109,5 @@ def _key_hover(doc: ParsedDocument, member: Member, schema: RequestSchema | None
                      schema=schema)
     return types.Hover(
         contents=types.MarkupContent(kind=_contents_kind(markdown), value=text),
-        range=_range(index, member.key.start, member.key.end),
+        range=lsp_range(index, member.key.start, member.key.end),
     )

@@ -33,7 +33,7 @@ APPLY_EDIT_COMMAND = "geminiLsp.applyEdit"
 def _caps(ls: GeminiLanguageServer) -> types.ClientCapabilities | None:
     try:
         return ls.client_capabilities
-    except Exception:  # noqa: BLE001 - before initialize
+    except AttributeError:  # pygls sets it at initialize
         return None
 
 

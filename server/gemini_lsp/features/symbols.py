@@ -12,7 +12,7 @@ from bisect import bisect_right
 from lsprotocol import types
 
 from ..document import Member, Node, ParsedDocument
-from ..positions import LineIndex
+from ..positions import LineIndex, lsp_range
 from .context import container_closed
 
 __all__ = ["MAX_SYMBOLS", "document_symbols", "folding_ranges", "selection_ranges"]
@@ -39,11 +39,6 @@ _KIND_OF_VALUE = {
     "null": types.SymbolKind.Null,
     "invalid": types.SymbolKind.Variable,
 }
-
-
-def _rng(index: LineIndex, start: int, end: int) -> types.Range:
-    (sl, sc), (el, ec) = index.range(start, end)
-    return types.Range(start=types.Position(line=sl, character=sc), end=types.Position(line=el, character=ec))
 
 
 def _preview(text: str, limit: int = _PREVIEW) -> str:
@@ -114,8 +109,8 @@ class _Builder:
         return types.DocumentSymbol(
             name=name or '""',
             kind=kind,
-            range=_rng(self.index, start, end),
-            selection_range=_rng(self.index, sel_start, sel_end),
+            range=lsp_range(self.index, start, end),
+            selection_range=lsp_range(self.index, sel_start, sel_end),
             detail=detail or None,
             children=children if children is not None else [],
         )
@@ -355,7 +350,7 @@ def selection_ranges(doc: ParsedDocument, index: LineIndex, offsets: list[int]) 
         chain = _chain(doc, offset) or [(offset, offset)]
         parent: types.SelectionRange | None = None
         for s, e in reversed(chain):
-            parent = types.SelectionRange(range=_rng(index, s, e), parent=parent)
+            parent = types.SelectionRange(range=lsp_range(index, s, e), parent=parent)
         assert parent is not None
         result.append(parent)
     return result

@@ -8,12 +8,125 @@ from typing import TYPE_CHECKING
 
 from ..catalog import ModelInfo, parse_generation, parse_model_ref
 from ..document import string_value
-from ..findings import Edit, Finding, Fix, Severity, make_finding
+from ..findings import Edit, Finding, Fix, Severity
+from ..rule import Check, Rule, make_finding
 from ..settings import control_name
-from . import crossfield as xf
+from . import request_queries as xf
 
 if TYPE_CHECKING:
-    from . import CheckContext
+    from .context import CheckContext
+
+UNKNOWN_MODEL = Rule(
+    code='GL301',
+    name='unknown-model',
+    severity='warning',
+    summary='A model ID the catalogue does not know',
+    doc=r"""
+        An ID the catalogue does not know (it may be misspelt, or newer than the catalogue's collection date): the API answers
+        404 NOT_FOUND for IDs it does not serve. A warning, never an error: an ID newer than every catalogued generation
+        (`gemini-5-*`) only says that model-specific rules are off. Moving aliases (`gemini-flash-latest`) are known. **Fix:**
+        one of the nearest known IDs (offered as fixes). Source: `schemas/models.json` (collected 2026-11-26).
+    """,
+    evidence=('schemas/models.json (collected 2026-11-26)',),
+    api_text=False,
+    reads=('model', 'method'),
+)
+RETIRED_MODEL = Rule(
+    code='GL302',
+    name='retired-model',
+    severity='error',
+    summary='A model that has been shut down (404)',
+    doc=r"""
+        A model that has been shut down (`status: retired`, or a `shutdown_date` on or before today). What the API does then
+        comes from the catalogue's `after_shutdown` fact, and the severity follows the evidence:
+        - **Routed** (`after_shutdown.behavior: "routed"`): the API serves the request with another model and bills its rates.
+          A **warning** (the request is answered), naming the serving model and the tier of the evidence, and the reports that
+          disagree (`after_shutdown_alternatives`). `gemini-2.5-pro` → `gemini-3.8-flash` and `gemini-2.5-flash` →
+          `gemini-3.5-flash-lite` from 2026-12-01, per a third-party reading of Google's deprecations page
+          (dev.to/aideprecations/what-to-do-before-gemini-25-pro-and-25-flash-are-retired-on-december-1-2026-5gg9); other
+          reports saw 404 "no longer available" for accounts that had not used the model (github.com/decolua/9router/issues/2788,
+          github.com/antonyrag/ragleap-core/pull/386), and a proxy answered 503 with its own channels withdrawn
+          (docs.laozhang.ai). Conflicting third-party evidence: never an error. On Vertex AI the message adds that
+          the reading is for the Gemini API (the same reading says Vertex AI has its own schedule).
+        - **404** (no `after_shutdown`, or `behavior: "not_found"`): an **error** with the API's text, `This model
+          models/ID is no longer available. Please update your code to use a newer model for the latest features and
+          improvements.` (github.com/google/adk-docs/pull/1840; github.com/langgenius/dify-official-plugins/issues/2515).
+
+        **The rest of the file is still checked.** Every model-aware rule (GL304, GL310–GL313, GL320–GL326, GL333, GL340,
+        GL341, GL352) runs against the model that serves the request (routed) or against the replacement the quick fix
+        proposes (404), and its message ends with `[Checked against `X`, which serves / the replacement of the shut-down
+        `Y`.]`. A shut-down model with no replacement leaves those rules silent. **Fix:** the quick fix replaces the ID with
+        the serving model or the replacement, following the replacement chain to a model that still works
+        (`gemini-pro-vision` → `gemini-3.8-flash`) and keeping the `models/` or `publishers/google/models/` prefix.
+    """,
+    evidence=(
+        'https://github.com/google/adk-docs/pull/1840 — verbatim 404 NOT_FOUND for gemini-2.0-flash',
+        'https://github.com/langgenius/dify-official-plugins/issues/2515',
+        'https://ai.google.dev/gemini-api/docs/deprecations',
+        'https://dev.to/aideprecations/what-to-do-before-gemini-25-pro-and-25-flash-are-retired-on-december-1-2026-5gg9 — 2.5 Pro/Flash routed after 2026-12-01; third-party reading of the deprecations page',
+    ),
+    api_text=True,
+    reads=('model', 'method'),
+    repro=(
+        'https://github.com/google/adk-docs/pull/1840',
+    ),
+    facts={'apiMessage': 'This model models/{model} is no longer available. Please update your code to use a newer model for the latest features and improvements.'},
+)
+DEPRECATED_MODEL = Rule(
+    code='GL303',
+    name='deprecated-model',
+    severity='warning',
+    summary='A deprecated model, with its shutdown date',
+    doc=r"""
+        A deprecated model, with its shutdown date when one is recorded (`gemini-2.5-pro`: 2026-12-01). A warning: it still
+        answers until then. **Fix:** move to the replacement (offered, not applied by "fix all"). Sources: the deprecations
+        page; dev.to/aideprecations (read of it, 2026-11-10).
+    """,
+    evidence=('https://ai.google.dev/gemini-api/docs/deprecations', 'https://dev.to/aideprecations'),
+    api_text=False,
+    reads=('model', 'method'),
+)
+MODEL_METHOD_MISMATCH = Rule(
+    code='GL304',
+    name='model-method-mismatch',
+    severity='error',
+    summary='A model used with a method it does not support',
+    doc=r"""
+        A model whose supported methods are known used with another one: an embedding model (`gemini-embedding-001`:
+        `embedContent`, `batchEmbedContents`) in `generateContent`, a Live model (`bidiGenerateContent` only) in
+        `generateContent`. The API answers that the model "is not supported for generateContent" (ai.google.dev/api/models,
+        `Model.supportedGenerationMethods`). **Fix:** a model that supports the method, or the file name of the right
+        method (`NAME.embedContent.gemini.json`). Source: `methods` in `models.json`.
+    """,
+    evidence=(
+        'https://ai.google.dev/api/models#Model — Model.supportedGenerationMethods (models.get)',
+        'schemas/models.json `methods`',
+    ),
+    api_text=False,
+    reads=('model', 'method'),
+    facts={'equivalentMethods': {'streamGenerateContent': 'generateContent'},
+     'checkedMethods': ['generateContent', 'streamGenerateContent', 'embedContent', 'batchEmbedContents']},
+)
+MODEL_IN_VERTEX_BODY = Rule(
+    code='GL305',
+    name='model-in-vertex-body',
+    severity='warning',
+    summary='A top-level `model` in a Vertex AI body (it is a path parameter)',
+    doc=r"""
+        On Vertex AI (`geminiLsp.api: "vertex"`) the model is a path parameter (`.../publishers/google/models/ID:generateContent`)
+        and the request message has no `model` field (discovery, `GoogleCloudAiplatformV1GenerateContentRequest`). The value is
+        still read as the file's model, and `publishers/google/models/ID` is accepted. A warning. **Fix:** move the model to
+        the URL or `geminiLsp.model`.
+    """,
+    evidence=(
+        (
+            'https://aiplatform.googleapis.com/$discovery/rest?version=v1 — discovery revision 20261106: '
+            'GoogleCloudAiplatformV1GenerateContentRequest has no `model`; it is the path parameter'
+        ),
+    ),
+    api_text=False,
+    reads=('model', 'method'),
+)
 
 
 def _model_member(ctx: CheckContext):
@@ -182,3 +295,7 @@ def _vertex_body_model(ctx: CheckContext) -> Iterator[Finding]:
         f"to the URL (or {control_name(ctx.settings, 'model')}) and remove it here.",
         m,
     )
+
+
+RULES = (UNKNOWN_MODEL, RETIRED_MODEL, DEPRECATED_MODEL, MODEL_METHOD_MISMATCH, MODEL_IN_VERTEX_BODY)
+CHECKS = (Check("model-id", "request", RULES, check_model),)

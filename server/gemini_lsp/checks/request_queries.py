@@ -1,43 +1,32 @@
-"""Shared helpers of the GL3xx families (models and cross-field rules): the rule facts of
-`schemas/cross_field_rules.json`, member lookup under both spellings, severities from the evidence, findings.
+"""Queries over a request for the GL3xx families (models and cross-field rules): member lookup under both
+spellings, the request objects of each method, severities from the evidence, findings at keys and objects, and the
+facts each rule declares.
 
 Every helper is a pure function of the parsed document; nothing here reads the clock or the network.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..document import Member, Node, string_value
-from ..findings import Edit, Finding, Fix, Severity, make_finding
+from ..findings import Edit, Finding, Fix, Severity
+from ..rule import declared_by_name, make_finding
 
 if TYPE_CHECKING:
     from ..catalog import ModelInfo
-    from . import CheckContext
+    from .context import CheckContext
 
 GENERATE_METHODS = frozenset({"generateContent", "streamGenerateContent"})
-# every spelling of GenerationConfig's JSON-Schema field (FACTS §3.1: two proto fields, four keys)
+# every spelling of GenerationConfig's JSON-Schema field (two proto fields, four keys)
 JSON_SCHEMA_KEYS = ("responseJsonSchema", "_responseJsonSchema", "response_json_schema", "response_json_schema_ordered")
 SCHEMA_KEYS = ("responseSchema", "response_schema")
 
 
-@lru_cache(maxsize=1)
-def rule_facts() -> dict[str, Any]:
-    """The `rules` table of schemas/cross_field_rules.json."""
-    try:
-        text = (resources.files("gemini_lsp.schemas") / "cross_field_rules.json").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):  # source checkout with PYTHONPATH=server
-        text = (Path(__file__).resolve().parents[3] / "schemas" / "cross_field_rules.json").read_text(encoding="utf-8")
-    return json.loads(text)["rules"]
-
-
-def fact(rule: str) -> dict[str, Any]:
-    return rule_facts()[rule]
+def fact(rule: str) -> Mapping[str, Any]:
+    """The facts a rule declares (the API's message, value lists, limits), by the rule's name."""
+    return declared_by_name(rule).facts
 
 
 def snake(name: str) -> str:
@@ -54,7 +43,7 @@ def spellings(camel: str) -> tuple[str, ...]:
 
 def member(obj: Node | None, *camel_names: str) -> Member | None:
     """The first member of `obj` named by any of the names, each in its camelCase or snake_case spelling.
-    A member whose value is null counts as absent (null means the default, FACTS §2.1)."""
+    A member whose value is null counts as absent (null means the default in the proto3 JSON mapping)."""
     if obj is None or obj.kind != "object":
         return None
     wanted: set[str] = set()
@@ -82,7 +71,7 @@ def exact_member(obj: Node | None, keys: tuple[str, ...]) -> Member | None:
 
 
 def items(node: Node | None) -> list[Node]:
-    """A list's items; a single value where a list is expected counts as a one-item list (FACTS §8)."""
+    """A list's items; a single value where a list is expected counts as a one-item list (github.com/google-gemini/cookbook REST samples with saved responses)."""
     if node is None or node.kind == "null":
         return []
     if node.kind == "array":
@@ -169,13 +158,21 @@ def model_name(ctx: CheckContext) -> str:
 
 def fact_severity(model: ModelInfo, fact_name: str, rule: str, default: Severity = "error") -> Severity:
     """Error when the model fact rests on official or SDK evidence, or on a direct reproduction of this rule's
-    server message; warning when only third-party sources back it (MODELS.md, DESIGN.md)."""
+    server message; warning when only third-party sources back it (schemas/MODELS.md)."""
     if model.evidence(fact_name) in ("official", "sdk"):
         return default
-    repro = set(fact(rule).get("repro", ()))
-    if repro & set(model.sources_of(fact_name)):
+    repro = {_bare(source) for source in declared_by_name(rule).repro}
+    if repro & {_bare(source) for source in model.sources_of(fact_name)}:
         return default
     return "warning"
+
+
+def _bare(source: str) -> str:
+    """A source as the catalogue and the rules both may write it: no scheme, no trailing slash, no note."""
+    source = source.split(" — ", 1)[0].strip()
+    for scheme in ("https://", "http://"):
+        source = source.removeprefix(scheme)
+    return source.rstrip("/")
 
 
 # -- request objects -------------------------------------------------------------------------------------------
