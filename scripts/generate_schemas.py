@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
 """Generate the request JSON Schemas in ``schemas/generated/`` from Google's published definitions.
 
-Inputs (see ``schemas/README.md`` for their provenance):
+Inputs, pinned by package, version and sha256 in ``schemas/inputs.json`` and fetched from the package registries
+by ``scripts/schema_inputs.py`` into a cache outside the repository (see ``schemas/README.md``):
 
 * the Generative Language API ``.proto`` files (v1beta and v1) and ``protos.json`` from the npm package
   ``@google-ai/generativelanguage`` 4.1.0, compiled with grpcio-tools' ``protoc`` into a FileDescriptorSet
-  (comments from ``source_code_info``, ``json_name``, oneofs, ``google.api.field_behavior``, ``deprecated``);
-* Vertex AI's Discovery document ``aiplatform.v1.json`` (revision 20261106);
+  (comments from ``source_code_info``, ``json_name``, oneofs, ``google.api.field_behavior``, ``deprecated``),
+  with the ``google/api`` and ``google/type`` protos of the PyPI package ``googleapis-common-protos`` 1.76.0;
+* Vertex AI's Discovery document ``aiplatform.v1.json`` (revision 20261106) from the PyPI package
+  ``google-api-python-client`` 2.202.0;
 * the hand-written overlay ``schemas/overlay.json`` (every entry carries a ``source``).
 
 Usage::
 
-    python scripts/generate_schemas.py [--input DIR] [--protos DIR] [--discovery FILE] [--overlay FILE]
-                                       [--output DIR]
+    python scripts/generate_schemas.py [--cache DIR] [--overlay FILE] [--output DIR]
 
 The output is deterministic: running it twice on the same inputs gives byte-identical files.
 """
@@ -24,14 +26,15 @@ import copy
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import schema_inputs  # noqa: E402  (the sibling script that fetches and verifies the pinned inputs)
+
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_INPUT = REPO.parent / "shared" / "gemini-api"
 DEFAULT_OVERLAY = REPO / "schemas" / "overlay.json"
 DEFAULT_OUTPUT = REPO / "schemas" / "generated"
 
@@ -86,7 +89,7 @@ INT_RANGES = {
     "int32": (-(2**31), 2**31 - 1), "uint32": (0, 2**32 - 1),
     "int64": (-(2**63), 2**63 - 1), "uint64": (0, 2**64 - 1),
 }
-# Lenient proto3-JSON value forms (see FACTS.md §2.1).
+# Lenient proto3-JSON value forms (https://protobuf.dev/programming-guides/json/).
 INT_STRING = r"^\s*[-+]?[0-9]+(\.0*)?([eE]\+?[0-9]+)?\s*$"
 FLOAT_STRING = r"^\s*(NaN|[-+]?Infinity|[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?)\s*$"
 BASE64 = r"^[A-Za-z0-9+/_-]*={0,2}$"
@@ -151,35 +154,19 @@ def new_field(json_name: str, proto_name: str, kind: str, **kw: Any) -> dict[str
 # Generative Language API: .proto -> FileDescriptorSet -> intermediate model
 
 
-def _include_dirs(tmp: Path) -> list[str]:
-    """protoc include path: WKTs from grpc_tools, googleapis-common-protos, and a shim for longrunning."""
-    import google.api
-    import google.api.field_behavior_pb2
-    import grpc_tools
+def compile_protos(proto_root: Path, files: list[str], include_dirs: list[Path]) -> Any:
+    """Run grpcio-tools' protoc on ``files`` and return the FileDescriptorSet (with comments and imports).
 
-    wkt = Path(grpc_tools.__file__).parent / "_proto"
-    common = Path(next(iter(google.api.__path__))).parent.parent  # the dir that holds google/api, google/type, ...
-    # googleapis-common-protos ships google/longrunning/operations_proto.proto, while the API imports
-    # google/longrunning/operations.proto: provide it under the expected name in a temporary include dir.
-    shim = tmp / "include"
-    ops = common / "google" / "longrunning" / "operations_proto.proto"
-    if ops.exists():
-        (shim / "google" / "longrunning").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ops, shim / "google" / "longrunning" / "operations.proto")
-    shim.mkdir(parents=True, exist_ok=True)
-    return [str(wkt), str(shim), str(common)]
-
-
-def compile_protos(proto_root: Path, files: list[str]) -> Any:
-    """Run grpcio-tools' protoc on ``files`` and return the FileDescriptorSet (with comments and imports)."""
+    ``include_dirs`` hold the imported protos (google/api, google/type, google/protobuf), verified by
+    ``schema_inputs``; protoc sees no other file.
+    """
     import google.api.field_behavior_pb2  # noqa: F401
     from google.protobuf import descriptor_pb2
     from grpc_tools import protoc
 
     with tempfile.TemporaryDirectory() as tmpname:
-        tmp = Path(tmpname)
-        out = tmp / "descriptors.pb"
-        args = ["protoc", f"-I{proto_root}"] + [f"-I{d}" for d in _include_dirs(tmp)]
+        out = Path(tmpname) / "descriptors.pb"
+        args = ["protoc", f"-I{proto_root}"] + [f"-I{d}" for d in include_dirs]
         args += ["--include_source_info", "--include_imports", f"--descriptor_set_out={out}", *files]
         rc = protoc.main(args)
         if rc != 0:
@@ -749,11 +736,11 @@ def dump(obj: Any) -> str:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def build(proto_root: Path, discovery_path: Path, overlay_path: Path) -> dict[str, str]:
+def build(proto_root: Path, discovery_path: Path, overlay_path: Path, include_dirs: list[Path]) -> dict[str, str]:
     """All output files (relative path -> text).
 
     ``proto_root`` holds ``google/ai/generativelanguage/{v1beta,v1}/*.proto`` and ``protos.json``;
-    ``discovery_path`` is Vertex AI's ``aiplatform.v1.json``.
+    ``discovery_path`` is Vertex AI's ``aiplatform.v1.json``; ``include_dirs`` hold the protos they import.
     """
     protos_json = proto_root / "protos.json"
     overlay = json.loads(overlay_path.read_text(encoding="utf-8"))
@@ -763,7 +750,7 @@ def build(proto_root: Path, discovery_path: Path, overlay_path: Path) -> dict[st
 
     for surface, info in SURFACES.items():
         if info["api"] == "gemini":
-            fds = compile_protos(proto_root, PROTO_FILES[surface])
+            fds = compile_protos(proto_root, PROTO_FILES[surface], include_dirs)
             messages, enums = read_proto_surface(fds, info["package"])
             cross_check_protos_json(protos_json, messages, info["package"])
             provenance = [f"{p} from {PROTO_INPUT_VERSION}" for p in PROTO_FILES[surface]]
@@ -804,21 +791,26 @@ def write(files: dict[str, str], output: Path) -> None:
             fh.write(text)
 
 
+def build_from_manifest(overlay_path: Path, cache: Path | None = None) -> dict[str, str]:
+    """Fetch and verify the pinned inputs (``schemas/inputs.json``), then :func:`build` from them."""
+    with tempfile.TemporaryDirectory(prefix="gemini-lsp-inputs-") as tmp:
+        roots = schema_inputs.materialize(Path(tmp), cache)
+        discovery = roots["vertex-discovery"] / "googleapiclient/discovery_cache/documents/aiplatform.v1.json"
+        includes = [roots["protobuf-well-known-types"], roots["googleapis-common-protos"]]
+        return build(roots["generativelanguage-protos"], discovery, overlay_path, includes)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--input", type=Path, default=DEFAULT_INPUT,
-                        help="folder with generativelanguage-proto/ and aiplatform.v1.json (default: %(default)s)")
-    parser.add_argument("--protos", type=Path, default=None,
-                        help="the .proto root with protos.json (default: INPUT/generativelanguage-proto)")
-    parser.add_argument("--discovery", type=Path, default=None,
-                        help="Vertex AI Discovery document (default: INPUT/aiplatform.v1.json)")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="download cache of the pinned inputs (default: $GEMINI_LSP_INPUTS_CACHE or "
+                             "~/.cache/gemini-lsp-inputs)")
     parser.add_argument("--overlay", type=Path, default=DEFAULT_OVERLAY, help="default: %(default)s")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="default: %(default)s")
     args = parser.parse_args(argv)
     try:
-        files = build(args.protos or args.input / "generativelanguage-proto",
-                      args.discovery or args.input / "aiplatform.v1.json", args.overlay)
-    except GeneratorError as exc:
+        files = build_from_manifest(args.overlay, args.cache)
+    except (GeneratorError, schema_inputs.InputError) as exc:
         print(f"generate_schemas: {exc}", file=sys.stderr)
         return 1
     write(files, args.output)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 CORPUS = ROOT / "tests" / "corpus"
 FIXED_TODAY = date(2026, 11, 26)
 

@@ -334,7 +334,7 @@ FUNCTIONS = [{"functionDeclarations": [{"name": "get_weather", "description": "W
 def test_json_output_with_function_calling_only_before_gemini_3():
     body = gen({"responseMimeType": "application/json"}, tools=FUNCTIONS, model="models/gemini-2.5-flash")
     assert found(run(body), "GL333") == [("/generationConfig/responseMimeType", "error")]
-    body["model"] = "models/gemini-3.8-flash"  # accepted on Gemini 3 (FACTS §8)
+    body["model"] = "models/gemini-3.8-flash"  # accepted on Gemini 3 (tests/corpus/README.md, lenient forms)
     assert found(run(body), "GL333") == []
 
 
@@ -454,7 +454,7 @@ def test_function_response_turn_order_and_count():
     b = run({"contents": turns, "tools": FUNCTIONS})
     assert found(b, "GL353") == [("/contents/2/parts", "error")]
     function_role = history()
-    function_role[2]["role"] = "function"  # accepted role for the response turn (FACTS §8)
+    function_role[2]["role"] = "function"  # accepted role for the response turn (tests/corpus/README.md, lenient forms)
     ok = run({"contents": function_role, "tools": FUNCTIONS})
     assert found(ok, "GL351") == found(ok, "GL353") == found(ok, "GL350") == []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ from gemini_lsp.schema import (
 REPO = Path(__file__).resolve().parent.parent
 GENERATED = REPO / "schemas" / "generated"
 OVERLAY = REPO / "schemas" / "overlay.json"
-SHARED_INPUT = REPO.parent / "shared" / "gemini-api"
+INPUTS = REPO / "schemas" / "inputs.json"
 ALL_SCHEMA_FILES = sorted(GENERATED.glob("*/*.schema.json"))
 
 
@@ -42,16 +43,21 @@ def gemini(method: str = "generateContent"):
 # --- reproducibility --------------------------------------------------------------------------------------------
 
 
+def _schema_inputs():
+    spec = importlib.util.spec_from_file_location("schema_inputs", REPO / "scripts" / "schema_inputs.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_generator_reproduces_committed_files_byte_for_byte(tmp_path: Path) -> None:
-    if not SHARED_INPUT.is_dir():
-        pytest.skip(f"input folder {SHARED_INPUT} is absent: cannot regenerate")
-    if importlib.util.find_spec("grpc_tools") is None:
-        pytest.skip("grpc_tools is not installed (pip install -e .[generate])")
+    """Never skips: the pinned inputs are fetched from npm / PyPI into the cache (.ci/run fetches them first)."""
     gen = _generator()
     first = tmp_path / "one"
     second = tmp_path / "two"
-    assert gen.main(["--input", str(SHARED_INPUT), "--overlay", str(OVERLAY), "--output", str(first)]) == 0
-    assert gen.main(["--input", str(SHARED_INPUT), "--overlay", str(OVERLAY), "--output", str(second)]) == 0
+    assert gen.main(["--overlay", str(OVERLAY), "--output", str(first)]) == 0
+    assert gen.main(["--overlay", str(OVERLAY), "--output", str(second)]) == 0
 
     def tree(root: Path) -> dict[str, bytes]:
         return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
@@ -62,6 +68,49 @@ def test_generator_reproduces_committed_files_byte_for_byte(tmp_path: Path) -> N
     stale = [name for name in one if one[name] != committed[name]]
     assert not stale, f"schemas/generated/ is stale, run scripts/generate_schemas.py: {stale}"
     assert all(data.endswith(b"\n") for data in one.values())
+
+
+def test_input_manifest_pins_every_input_by_package_version_and_digest() -> None:
+    manifest = json.loads(INPUTS.read_text(encoding="utf-8"))
+    inputs = manifest["inputs"]
+    assert set(inputs) == {"generativelanguage-protos", "googleapis-common-protos", "vertex-discovery",
+                           "protobuf-well-known-types"}
+    pins = {(i["registry"], i["package"], i["version"]) for i in inputs.values()}
+    assert ("npm", "@google-ai/generativelanguage", "4.1.0") in pins
+    assert ("pypi", "google-api-python-client", "2.202.0") in pins
+    assert ("pypi", "googleapis-common-protos", "1.76.0") in pins
+    hexdigest = re.compile(r"^[0-9a-f]{64}$")
+    for name, spec in inputs.items():
+        assert spec["url"].startswith("https://"), name
+        assert spec["files"] and all(hexdigest.match(d) for d in spec["files"].values()), name
+        if spec["registry"] != "installed":
+            assert hexdigest.match(spec["archive_sha256"]), name
+    # the pins agree with the generator's own dependency pins
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"googleapis-common-protos==1.76.0"' in pyproject
+    assert '"grpcio-tools==1.85.1"' in pyproject
+
+
+def test_an_input_whose_file_digest_differs_is_refused(tmp_path: Path) -> None:
+    inputs = _schema_inputs()
+    manifest = json.loads(INPUTS.read_text(encoding="utf-8"))
+    spec = manifest["inputs"]["vertex-discovery"]
+    rel = next(iter(spec["files"]))
+    spec["files"][rel] = "0" * 64
+    with pytest.raises(inputs.InputError, match="refusing"):
+        inputs.materialize(tmp_path / "out", manifest={"inputs": {"vertex-discovery": spec}})
+
+
+def test_a_cached_archive_whose_digest_differs_is_refused(tmp_path: Path) -> None:
+    inputs = _schema_inputs()
+    manifest = json.loads(INPUTS.read_text(encoding="utf-8"))
+    spec = manifest["inputs"]["googleapis-common-protos"]
+    cache = tmp_path / "cache"
+    (cache / "archives").mkdir(parents=True)
+    (cache / "archives" / spec["archive"]).write_bytes(b"not the published wheel")
+    with pytest.raises(inputs.InputError, match="refusing"):
+        inputs.materialize(tmp_path / "out", cache=cache, manifest={"inputs": {"googleapis-common-protos": spec}})
+    assert not (tmp_path / "out" / "googleapis-common-protos").exists()
 
 
 # --- the files --------------------------------------------------------------------------------------------------

@@ -5,11 +5,16 @@
 //   server/gemini_lsp/schemas/    <- ../schemas (*.json, README.md, generated/**)  (package gemini_lsp.schemas)
 //   server/lib/                   <- pip install --target --no-deps of the pinned pure-Python dependencies
 // The extension runs `python -m gemini_lsp serve --stdio` with PYTHONPATH=server:server/lib.
-// jsonschema is deliberately not bundled (its rpds-py dependency is compiled, and the .vsix is universal):
-// the server imports it lazily and skips only the meta-validation of user-written JSON Schemas without it.
+// The bundle runs exactly the checks the CLI runs, so jsonschema (GL115, meta-validation of user-written JSON
+// Schemas) is bundled too. Its dependency chain jsonschema -> referencing -> rpds-py ends in a compiled extension,
+// and the .vsix is universal: instead of rpds-py the bundle carries pyrsistent-as-rpds-py (a published, pure-Python
+// implementation of the rpds-py API that jsonschema uses, on top of pyrsistent's pure-Python wheel) and a
+// two-line `rpds` module that re-exports it. tests/test_bundle.py runs the bundled server on a Python without
+// site-packages and compares its diagnostics with `gemini-lsp check` over the whole corpus.
 //
 // Environment: PYTHON (default: python3) is the pip used to fetch the dependencies (it needs PyPI or a
-// configured index; pip's cache makes repeated runs fast).
+// configured index; pip's cache makes repeated runs fast). GEMINI_LSP_BUNDLE_OUT (default: client-vscode/server)
+// is the output folder.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,11 +22,16 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const repo = path.dirname(here);
-const out = path.join(here, 'server');
+const out = process.env.GEMINI_LSP_BUNDLE_OUT ? path.resolve(process.env.GEMINI_LSP_BUNDLE_OUT) : path.join(here, 'server');
 
 // Pure-Python wheels only (py3-none-any). pygls 2.1.1 requires attrs>=24.3 and cattrs>=23.1.2; lsprotocol 2025.0.0 requires
 // attrs>=21.3.0 and cattrs!=23.2.1; cattrs 26 requires attrs>=25.4 and typing-extensions>=4.14;
-// exceptiongroup is only used on Python < 3.11.
+// exceptiongroup is only used on Python < 3.11. jsonschema 4.26.0 requires attrs>=22.2, jsonschema-specifications
+// >=2023.03.6, referencing>=0.28.4 and rpds-py>=0.25 (replaced, see above); referencing 0.37.0 requires attrs>=22.2,
+// rpds-py>=0.7.0 and typing-extensions>=4.4 (Python < 3.13); pyrsistent-as-rpds-py 2.1.0 needs pyrsistent.
+// Keep jsonschema's version the one pyproject.toml resolves to, so that GL115's messages are the CLI's.
+// pathspec 1.1.1 (gemini_lsp.file_walk, .gitignore rules) has no required dependencies. Every runtime dependency
+// of pyproject.toml must be here: tests/test_bundle.py checks it and starts the bundled server without site-packages.
 export const PY_DEPS = [
   'pygls==2.1.1',
   'lsprotocol==2025.0.0',
@@ -29,7 +39,21 @@ export const PY_DEPS = [
   'attrs==26.1.0',
   'typing_extensions==4.16.0',
   'exceptiongroup==1.3.1',
+  'jsonschema==4.26.0',
+  'jsonschema-specifications==2025.9.1',
+  'referencing==0.37.0',
+  'pyrsistent-as-rpds-py==2.1.0',
+  'pyrsistent==0.20.0',
+  'pathspec==1.1.1',
 ];
+
+// The `rpds` module jsonschema and referencing import, as pyrsistent-as-rpds-py's README describes (its
+// "fake_rpds" package): the pure-Python implementation under the name of the compiled one.
+const RPDS_SHIM = `"""rpds-py's API, pure Python: pyrsistent-as-rpds-py (bundled by client-vscode/scripts/bundle-server.mjs)."""
+from pyrsistent_as_rpds.pure import *  # noqa: F401,F403
+
+is_pure_pyrsistent_as_rpds = True
+`;
 
 function copyTree(src, dst, filter = () => true) {
   fs.mkdirSync(dst, { recursive: true });
@@ -98,6 +122,8 @@ if (compiled.length > 0) {
   process.exit(1);
 }
 fs.rmSync(path.join(lib, 'bin'), { recursive: true, force: true });
+fs.mkdirSync(path.join(lib, 'rpds'), { recursive: true });
+fs.writeFileSync(path.join(lib, 'rpds', '__init__.py'), RPDS_SHIM);
 
 let files = 0;
 let bytes = 0;

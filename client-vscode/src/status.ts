@@ -1,10 +1,14 @@
-// Status bar item for gemini-json editors: what the active file is checked against (API surface, version, model),
-// from the server's `geminiLsp/documentContext` request. Clicking it opens a quick pick that writes the settings.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// Status bar item for gemini-json editors: what the active file is checked against (API surface, version, model and
+// the model's status), from the server's `geminiLsp/documentContext` request. Clicking it opens a quick pick that
+// writes the settings; its model list comes from `geminiLsp/models`. Nothing is read from disk: only the server
+// knows which catalogue is in force (a `geminiLsp.server.path` install, or a refreshed model list).
 import * as vscode from 'vscode';
 import type { Extension } from './extension';
-import { bundledServerDir } from './launch';
+
+export interface CatalogInfo {
+  collected?: string | null;
+  refreshed?: boolean;
+}
 
 export interface DocumentContext {
   api?: string;
@@ -12,7 +16,22 @@ export interface DocumentContext {
   method?: string;
   model?: string | null;
   modelSource?: string | null;
+  /** current | preview | deprecated | retired | unknown | tuned; null without a model. */
+  modelStatus?: string | null;
+  modelDisplayName?: string | null;
+  modelSummary?: string | null;
+  modelShutdownDate?: string | null;
+  modelReplacement?: string | null;
+  catalog?: CatalogInfo;
 }
+
+interface ModelsResponse {
+  models?: { id: string; status?: string; detail?: string }[];
+  catalog?: CatalogInfo;
+}
+
+/** Statuses worth showing next to the model in the status bar text itself. */
+const NOTABLE_STATUS = new Set(['preview', 'deprecated', 'retired', 'unknown']);
 
 const API_LABELS: Record<string, string> = { gemini: 'Gemini API', vertex: 'Vertex AI' };
 
@@ -104,7 +123,8 @@ export class StatusBar implements vscode.Disposable {
     const api = API_LABELS[ctx.api ?? 'gemini'] ?? ctx.api ?? 'Gemini API';
     const version = ctx.api === 'vertex' ? 'v1' : (ctx.apiVersion ?? 'v1beta');
     const model = ctx.model ? ctx.model : 'no model';
-    this.item.text = `$(sparkle) ${api} ${version} · ${model}`;
+    const status = ctx.model && ctx.modelStatus && NOTABLE_STATUS.has(ctx.modelStatus) ? ` (${ctx.modelStatus})` : '';
+    this.item.text = `$(sparkle) ${api} ${version} · ${model}${status}`;
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown('**Gemini LSP** checks this file against\n\n');
     tip.appendMarkdown(`- API surface: ${api} \`${version}\`\n`);
@@ -112,9 +132,16 @@ export class StatusBar implements vscode.Disposable {
       tip.appendMarkdown(`- Method: \`${ctx.method}\`\n`);
     }
     if (ctx.model) {
-      tip.appendMarkdown(`- Model: \`${ctx.model}\`${ctx.modelSource ? ` (from ${describeSource(ctx.modelSource)})` : ''}\n`);
+      const name = ctx.modelDisplayName ? ` ${ctx.modelDisplayName}` : '';
+      tip.appendMarkdown(`- Model: \`${ctx.model}\`${name}${ctx.modelSource ? ` (from ${describeSource(ctx.modelSource)})` : ''}\n`);
+      tip.appendMarkdown(`- Status: ${describeStatus(ctx)}\n`);
     } else {
       tip.appendMarkdown('- Model: none (model-specific rules are off; set `geminiLsp.model` or a top-level `"model"`)\n');
+    }
+    if (ctx.catalog?.collected) {
+      tip.appendMarkdown(
+        `- Model catalogue: collected ${ctx.catalog.collected}${ctx.catalog.refreshed ? ', with the refreshed model list' : ''}\n`,
+      );
     }
     tip.appendMarkdown('\nClick to change the API surface or the model.');
     this.item.tooltip = tip;
@@ -185,9 +212,23 @@ export class StatusBar implements vscode.Disposable {
     return undefined;
   }
 
-  /** A quick pick of known models (from the bundled catalogue) that also accepts any typed id. '' = unset. */
-  private pickModel(current: string): Promise<string | undefined> {
-    const models = loadModels(this.ext.context.extensionPath);
+  /** The models the server's catalogue offers (not retired), best first; [] when the server cannot say. */
+  private async serverModels(): Promise<ModelEntry[]> {
+    const client = this.ext.client;
+    if (!this.ext.isRunning() || client === undefined) {
+      return [];
+    }
+    try {
+      const answer = await client.sendRequest<ModelsResponse>('geminiLsp/models', {});
+      return (answer?.models ?? []).map((m) => ({ id: m.id, detail: m.detail }));
+    } catch {
+      return []; // a server without the request: the quick pick still accepts any typed id
+    }
+  }
+
+  /** A quick pick of known models (from the server's catalogue) that also accepts any typed id. '' = unset. */
+  private async pickModel(current: string): Promise<string | undefined> {
+    const models = await this.serverModels();
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem>();
     qp.title = 'Model (geminiLsp.model)';
     qp.placeholder = `Type or pick a model id${current ? ` (current: ${current})` : ''}`;
@@ -247,45 +288,24 @@ function describeSource(source: string): string {
   }
 }
 
-/** Reads model ids from the bundled catalogue (schemas/models.json), tolerating its exact shape. */
-export function loadModels(extensionPath: string): ModelEntry[] {
-  const dir = bundledServerDir(extensionPath);
-  if (dir === undefined) {
-    return [];
-  }
-  try {
-    const raw: unknown = JSON.parse(fs.readFileSync(path.join(dir, 'gemini_lsp', 'schemas', 'models.json'), 'utf8'));
-    let list: unknown[] = [];
-    if (Array.isArray(raw)) {
-      list = raw;
-    } else if (raw !== null && typeof raw === 'object') {
-      const obj = raw as Record<string, unknown>;
-      if (Array.isArray(obj.models)) {
-        list = obj.models;
-      } else if (obj.models !== null && typeof obj.models === 'object') {
-        list = Object.entries(obj.models as Record<string, unknown>).map(([id, v]) => ({ id, ...(v as object) }));
+function describeStatus(ctx: DocumentContext): string {
+  switch (ctx.modelStatus) {
+    case undefined:
+    case null:
+      return 'not reported by the server';
+    case 'unknown':
+      return 'not in the model catalogue';
+    case 'tuned':
+      return 'a tuned model';
+    default: {
+      const bits = [ctx.modelSummary ?? ctx.modelStatus];
+      if (ctx.modelShutdownDate) {
+        bits.push(`${ctx.modelStatus === 'retired' ? 'shut down' : 'shuts down'} ${ctx.modelShutdownDate}`);
       }
+      if (ctx.modelReplacement) {
+        bits.push(`use \`${ctx.modelReplacement}\``);
+      }
+      return bits.join('; ');
     }
-    const out: (ModelEntry & { rank: number })[] = [];
-    const order = ['current', 'stable', 'preview', 'experimental', 'deprecated', 'retired'];
-    for (const entry of list) {
-      if (entry === null || typeof entry !== 'object') {
-        continue;
-      }
-      const e = entry as Record<string, unknown>;
-      const id = String(e.id ?? e.name ?? '').replace(/^models\//, '');
-      if (id === '') {
-        continue;
-      }
-      const status = typeof e.status === 'string' ? e.status : '';
-      const display = e.display_name ?? e.displayName;
-      const bits = [display, status, e.category].filter((x) => typeof x === 'string' && x !== '') as string[];
-      const rank = order.indexOf(status);
-      out.push({ id, detail: bits.join(' · ') || undefined, rank: rank < 0 ? order.length : rank });
-    }
-    out.sort((a, b) => a.rank - b.rank);
-    return out.map(({ id, detail }) => ({ id, detail }));
-  } catch {
-    return [];
   }
 }

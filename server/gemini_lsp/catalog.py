@@ -314,7 +314,7 @@ class ModelInfo:
     def evidence(self, fact: str) -> str | None:
         """Strongest tier among the fact's sources: ``"official"`` | ``"sdk"`` | ``"3p"``; None without source.
 
-        Checks use it to pick a severity: error on official evidence, warning on third-party (DESIGN.md)."""
+        Checks use it to pick a severity: error on official evidence, warning on third-party (the team rule: weak evidence gives a warning)."""
         tiers = [self.source_tiers.get(s, "3p") for s in self.sources_of(fact)]
         if not tiers:
             return None

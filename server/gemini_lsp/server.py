@@ -17,10 +17,12 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from . import __version__, log_levels
 from .analysis import Analysis, RequestContext, analyze, request_context
 from .catalog import Catalog, default_refresh_cache_path, load_catalog
+from .catalog import today as catalog_today
 from .document import ParsedDocument, parse
 from .checks.secrets import redact, redact_value
 from .engine import internal_error_finding
 from .features import registration
+from .features import status as status_feature
 from .features.diagnostics import to_diagnostics
 from .incremental import AnalysisCache, update_tree
 from .positions import LineIndex
@@ -29,7 +31,7 @@ from .settings import Settings, parse_settings
 from .text_store import TextEdit, TextStore
 
 log = logging.getLogger("gemini_lsp")
-DOCUMENT_CONTEXT = "geminiLsp/documentContext"
+DOCUMENT_CONTEXT = status_feature.DOCUMENT_CONTEXT
 
 
 @dataclass
@@ -426,7 +428,16 @@ def create_server() -> GeminiLanguageServer:
     def document_context(ls: GeminiLanguageServer, params: Any) -> dict[str, Any] | None:
         uri = params.get("uri") if isinstance(params, dict) else getattr(params, "uri", None)
         state = ls.state(uri) if uri else None
-        return state.context.as_json() if state else None
+        if state is None:
+            return None
+        refreshed = ls.catalog_refresh_key is not None
+        return status_feature.document_context(state.context, state.catalog, catalog_today(), refreshed)
+
+    @server.feature(status_feature.MODELS)
+    def models(ls: GeminiLanguageServer, params: Any) -> dict[str, Any]:
+        refreshed = ls.catalog_refresh_key is not None
+        return {"models": status_feature.model_choices(ls.catalog, catalog_today()),
+                "catalog": status_feature.catalog_json(ls.catalog, refreshed)}
 
     _register_editing_features(server)
     return server

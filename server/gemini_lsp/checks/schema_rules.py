@@ -389,8 +389,7 @@ INVALID_JSON_SCHEMA = Rule(
     summary='A responseJsonSchema/parametersJsonSchema that is not valid JSON Schema',
     doc=r"""
         A `responseJsonSchema` / `parametersJsonSchema` that is not valid JSON Schema (checked with the `jsonschema` library
-        against the 2020-12 meta-schema). A warning: the API documents a subset and may reject more. Skipped where
-        `jsonschema` is not installed (the universal VS Code extension bundle).
+        against the 2020-12 meta-schema). A warning: the API documents a subset and may reject more.
     """,
     evidence=(
         'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — the request messages, field behaviours and comments',

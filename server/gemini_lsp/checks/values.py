@@ -353,11 +353,10 @@ def check_free_value(walker: SchemaWalker, node: Node, field: FieldInfo, pointer
         if node.kind != "boolean":
             walker.wrong_type(node, field, pointer, "a JSON Schema object")
         return
-    try:
-        from jsonschema import Draft202012Validator
-        from jsonschema.exceptions import best_match
-    except ImportError:  # the universal .vsix ships without jsonschema; the check is skipped there
-        return
+    # imported here, not at the top: importing jsonschema costs startup time. It is a dependency of the package and
+    # is bundled in the .vsix (tests/test_bundle.py), so the editor runs GL115 exactly as the CLI does.
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
     if not _complete(node):
         return
     instance = node_to_value(node)
