@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import schema_inputs  # noqa: E402  (the sibling script that fetches and verifies the pinned inputs)
+# the sibling script that fetches and verifies the pinned inputs
+import schema_inputs
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OVERLAY = REPO / "schemas" / "overlay.json"
