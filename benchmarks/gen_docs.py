@@ -1,9 +1,10 @@
 """Deterministic request documents for the benchmark (seeded; same bytes on every run and machine).
 
 Shapes: small (~3 KB), medium (200 turns, ~100 KB), large-turns (5,000 turns, ~2 MB), large-blob (one 8 MiB base64
-string). Each also has three "broken while typing" variants, broken in the middle turn: `unclosed` (the `}` of a part
-object deleted), `trailing-comma` (a `,` before the `]` of parts), `unterminated-string` (the closing quote of a text
-string deleted; for large-blob, of the 8 MiB data string).
+string). Each also has three "broken while typing" variants: `unclosed` (the `}` of a part object deleted),
+`trailing-comma` (a `,` after a part's last member), `unterminated-string` (the closing quote of a text
+string deleted; for large-blob, late, the 8 MiB data string's), each placed early (in the first turn) and late (in
+the last turn).
 
 `generate(out_dir)` writes `<name>.gemini.json` files and returns a manifest: for each document its path, size and
 the offsets the benchmark needs (edit sites inside text strings, the completion site after `"generationConfig": {`
@@ -84,42 +85,33 @@ def base_documents() -> dict[str, str]:
     return docs
 
 
-def _middle_turn_span(text: str) -> tuple[int, int]:
-    """[start, end) of the middle element of "contents" (found with the standard parser's help)."""
-    data = json.loads(text)
-    n = len(data["contents"])
-    mid = n // 2
-    # locate the mid-th '{\n      "role"' of contents by scanning
-    marker = '\n    {\n      "role"'
-    pos = text.index('"contents": [')
-    for _ in range(mid + 1):
-        pos = text.index(marker, pos + 1)
-    start = pos + 5
-    end = text.index('\n    }', start) + 6
-    return start, end
+def _part_spans(text: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """[open, close) of the first part object of the first turn and of the last part object of the last turn.
+
+    `open` is the offset of the part's `{`, `close` the offset of the newline before its `}` (json.dumps indent 2:
+    part objects sit at indent 8, their members at 10)."""
+    contents = text.index('"contents": [')
+    first_open = text.index("\n        {", contents) + 9
+    first_close = text.index("\n        }", first_open)
+    last_close = text.rfind("\n        }", 0, text.index('\n  "safetySettings"'))
+    last_open = text.rfind("\n        {", 0, last_close) + 9
+    return (first_open, first_close), (last_open, last_close)
 
 
 def broken_variants(name: str, text: str) -> dict[str, str]:
+    """Each break twice: early (in the first part of the first turn) and late (in the last part of the last turn).
+
+    `unclosed`: the part object's `}` deleted; `trailing-comma`: a `,` after the part's last member;
+    `unterminated-string`: the closing quote of the part's last string deleted (for large-blob, late, the 8 MiB
+    data string's)."""
     out: dict[str, str] = {}
-    start, end = _middle_turn_span(text)
-    turn = text[start:end]
-    # unclosed: delete the `}` that closes the first part object of the middle turn
-    first_part_close = text.index("\n        }", start)
-    out[f"{name}.unclosed"] = text[:first_part_close + 9] + text[first_part_close + 10:]
-    # trailing comma before the `]` of parts
-    parts_close = text.index("\n      ]", start)
-    out[f"{name}.trailing-comma"] = text[:parts_close] + "," + text[parts_close:]
-    # unterminated string: the closing quote of the first text string (the data string for large-blob)
-    key = '"data": "' if name == "large-blob" else '"text": "'
-    s = text.index(key, start) + len(key)
-    close = s
-    while True:
-        close = text.index('"', close)
-        if text[close - 1] != "\\":
-            break
-        close += 1
-    out[f"{name}.unterminated-string"] = text[:close] + text[close + 1:]
-    assert turn
+    for where, (open_, close) in zip(("early", "late"), _part_spans(text)):
+        brace = close + 9
+        assert text[brace] == "}", (name, where)
+        out[f"{name}.unclosed-{where}"] = text[:brace] + text[brace + 1:]
+        out[f"{name}.trailing-comma-{where}"] = text[:close] + "," + text[close:]
+        quote = text.rfind('"', open_, close)
+        out[f"{name}.unterminated-string-{where}"] = text[:quote] + text[quote + 1:]
     return out
 
 

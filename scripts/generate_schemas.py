@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-# the sibling script that fetches and verifies the pinned inputs
 import schema_inputs
 
 REPO = Path(__file__).resolve().parent.parent

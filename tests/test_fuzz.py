@@ -309,7 +309,46 @@ def _random_edit(rng: random.Random, text: str) -> TextEdit:
     return TextEdit(i, j, "".join(rng.choice(EDIT_TEXTS) for _ in range(rng.choice([0, 1, 1, 2]))))
 
 
-def run_edit_sequence(text: str, seed: int, steps: int) -> tuple[int, int]:
+def _structural_edit(rng: random.Random, text: str) -> TextEdit:
+    """An edit that changes structure where users type most: a member added or removed, a comma deleted or typed,
+    a quote deleted or typed, whitespace between members, a new array element (issue 13)."""
+    def spots(sub: str) -> list[int]:
+        found, i = [], text.find(sub)
+        while i >= 0 and len(found) < 5000:
+            found.append(i)
+            i = text.find(sub, i + 1)
+        return found or [rng.randint(0, len(text))]
+
+    kind = rng.randrange(8)
+    if kind == 0:  # a comma deleted
+        i = rng.choice(spots(","))
+        return TextEdit(i, min(len(text), i + 1), "")
+    if kind == 1:  # a comma typed after a value or between members
+        i = rng.choice(spots(rng.choice(["}", "]", '"', "\n"])))
+        return TextEdit(i + 1 if i < len(text) else i, i + 1 if i < len(text) else i, ",")
+    if kind == 2:  # a quote deleted or typed
+        i = rng.choice(spots('"'))
+        return TextEdit(i, min(len(text), i + 1), "") if rng.random() < 0.5 else TextEdit(i, i, '"')
+    if kind == 3:  # a new member typed at the start of an object or just before its end
+        if rng.random() < 0.5:
+            i = rng.choice(spots("{")) + 1
+            return TextEdit(i, i, rng.choice(['"seed": 3, ', '"text": "new", ', '"role": "user",', '"x": ']))
+        i = rng.choice(spots("}"))
+        return TextEdit(i, i, rng.choice([', "seed": 3', ', "topK": 2', ', "text": "a', ",\n      "]))
+    if kind == 4:  # a whole member line removed (indent-2 layout: from a line's start to the next line's start)
+        i = rng.choice(spots('\n    '))
+        j = text.find("\n", i + 1)
+        return TextEdit(i, j if j > 0 else len(text), "")
+    if kind == 5:  # whitespace between members
+        i = rng.choice(spots(",\n")) + 1
+        return TextEdit(i, i, rng.choice([" ", "  ", "\n", "\t"]))
+    if kind == 6:  # a new element typed at the end of an array
+        i = rng.choice(spots("\n  ]"))
+        return TextEdit(i, i, rng.choice([', {"role": "user", "parts": [{"text": "x"}]}', ", {", ", {}", ","]))
+    return _random_edit(rng, text)
+
+
+def run_edit_sequence(text: str, seed: int, steps: int, structural: bool = False) -> tuple[int, int]:
     """Random edits applied incrementally; after each, tree, line index and findings equal a fresh parse."""
     rng = random.Random(seed)
     doc = parse(text)
@@ -321,7 +360,7 @@ def run_edit_sequence(text: str, seed: int, steps: int) -> tuple[int, int]:
         batch = []
         current = text
         for _ in range(rng.choice([1, 1, 1, 2, 3])):
-            edit = _random_edit(rng, current)
+            edit = _structural_edit(rng, current) if structural else _random_edit(rng, current)
             batch.append(edit)
             after = current[: edit.start] + edit.new_text + current[edit.end :]
             index = update_line_index(index, after, edit.start, edit.end, len(edit.new_text))
@@ -369,6 +408,33 @@ def test_incremental_on_a_long_conversation() -> None:
         patched, _ = run_edit_sequence(text, 1, 25)
         run_edit_sequence(broken, 2, 25)
     assert patched > 0
+
+
+def _big_conversation(turns: int) -> str:
+    contents = [{"role": "user" if i % 2 == 0 else "model", "parts": [{"text": f"turn {i}: some words to type in"}]}
+                for i in range(turns)]
+    contents[5]["parts"].append({"functionCall": {"name": "f", "args": {"a": 1}}})
+    body = {"systemInstruction": {"parts": [{"text": "Be brief."}]}, "contents": contents,
+            "safetySettings": [{"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_NONE"}],
+            "generationConfig": {"temperature": 0.5, "topP": 0.9, "maxOutputTokens": 64}}
+    return json.dumps(body, indent=2)
+
+
+@pytest.mark.parametrize("variant", ["valid", "unterminated-early", "unclosed-late", "trailing-comma"])
+def test_incremental_equals_fresh_under_structural_edits_in_a_big_document(variant: str) -> None:
+    """Members, commas and quotes added and removed in a 300-turn document (and its broken variants)."""
+    text = _big_conversation(300)
+    if variant == "unterminated-early":
+        text = text.replace('turn 1: some words to type in"', "turn 1: some words to type in", 1)
+    elif variant == "unclosed-late":
+        i = text.rfind('"turn 299: some words to type in"')
+        j = text.index("}", i)
+        text = text[:j] + text[j + 1:]
+    elif variant == "trailing-comma":
+        text = text.replace('"turn 150: some words to type in"', '"turn 150: some words to type in",', 1)
+    with time_limit(120):
+        run_edit_sequence(text, {"valid": 11, "unterminated-early": 12, "unclosed-late": 13, "trailing-comma": 14}[
+            variant], 20, structural=True)
 
 
 # -- the real server ------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from e2e_support import (
 )
 
 VSIX = CLIENT / "gemini-lsp.vsix"
+SEND_KEY = "AIza" + "e2e-stand-in-key-" + "0" * 18  # made up: only the loopback stand-in accepts it
 RESULTS = CLIENT / "test-results"
 STEPS = [
     "diagnostic",
@@ -43,6 +44,7 @@ STEPS = [
     "refactor_strict_json",
     "restart_command",
     "readme_screenshot",
+    "send_answer",
     "bundled_deps_python",
     "no_python",
     "server_crash",
@@ -145,6 +147,15 @@ def vscode_run(pytestconfig: pytest.Config) -> dict:
         "--out", str(RESULTS),
         "--result", str(result_file),
     ]
+    # Send: a stand-in API on loopback answers the fixture's 400 (a real answer from tests/data/api_errors.json)
+    from standin_api import StandIn
+
+    standin = StandIn(SEND_KEY)
+    standin.thread.start()
+    pytestconfig.add_cleanup(lambda: standin.__exit__(None, None, None))
+    # (the base URL, a user setting, picks the stand-in's replay of llm-gemini#49's answer)
+    cmd += ["--send-base-url", f"{standin.base_url}/case/invalid-value-map-then-list", "--send-key", SEND_KEY,
+            "--send-fixture", str(CLIENT / "test" / "e2e" / "fixtures" / "send.gemini.json")]
     bare = _bare_python()
     if bare is not None:
         cmd += ["--bare-python", bare]
@@ -184,6 +195,18 @@ def test_vscode_step(vscode_run: dict, name: str) -> None:
 def test_vscode_details(vscode_run: dict) -> None:
     """What the UI showed, beyond pass/fail of each step."""
     ok = {s["name"]: s["detail"] for s in vscode_run["steps"] if s["ok"]}
+    assert SEND_KEY not in json.dumps(vscode_run)
+    if "send_answer" in ok:
+        d = ok["send_answer"]
+        assert "Send" in d["lenses"] and "Stream" in d["lenses"] and "Count tokens" in d["lenses"]
+        assert "HTTP 400" in d["answer"] and "1 try" in d["answer"]
+        # the squiggle is on the "null" of anyOf[1].type, where `"null"` starts
+        fixture = (CLIENT / "test" / "e2e" / "fixtures" / "send.gemini.json").read_text(encoding="utf-8").splitlines()
+        line = next(i for i, text in enumerate(fixture) if '"null"' in text)
+        col = fixture[line].index('"null"') + 1
+        assert f"[Ln {line + 1}, Col {col}]" in d["problem"], d["problem"]
+        assert "any_of[1].type" in d["hover"]
+        assert "Hello from the stand-in." in d["stream"] and d["streamGrew"], d
     if "diagnostic" in ok:
         d = ok["diagnostic"]
         assert d["languageMode"] == "Gemini Request"

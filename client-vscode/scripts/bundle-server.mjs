@@ -32,6 +32,8 @@ const out = process.env.GEMINI_LSP_BUNDLE_OUT ? path.resolve(process.env.GEMINI_
 // Keep jsonschema's version the one pyproject.toml resolves to, so that GL115's messages are the CLI's.
 // pathspec 1.1.1 (gemini_lsp.file_walk, .gitignore rules) has no required dependencies. Every runtime dependency
 // of pyproject.toml must be here: tests/test_bundle.py checks it and starts the bundled server without site-packages.
+// httpx 0.28 requires anyio, certifi, httpcore, idna; httpcore h11;
+// anyio 4.16 idna and typing_extensions.
 export const PY_DEPS = [
   'pygls==2.1.1',
   'lsprotocol==2025.0.0',
@@ -44,6 +46,13 @@ export const PY_DEPS = [
   'referencing==0.37.0',
   'pyrsistent-as-rpds-py==2.1.0',
   'pyrsistent==0.20.0',
+  // sending (gemini_lsp.sending, imported only when the user sends): httpx and its pure-Python dependencies
+  'httpx==0.28.1',
+  'httpcore==1.0.9',
+  'h11==0.16.0',
+  'anyio==4.16.0',
+  'idna==3.20',
+  'certifi==2026.10.19.post1',
   'pathspec==1.1.1',
 ];
 

@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageclient/node';
 import { LaunchError, resolveLaunch, ServerLaunch } from './launch';
 import { registerRefactorCommands } from './refactor';
+import { envWithKey, sendInitializationOptions, Sending } from './send';
 import { StatusBar } from './status';
 
 export const LANGUAGE_ID = 'gemini-json';
@@ -57,6 +58,7 @@ export class Extension implements vscode.Disposable {
   client: LanguageClient | undefined;
   launch: ServerLaunch | undefined;
   lastError: string | undefined;
+  sending: Sending | undefined;
   private starting: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stateEmitter = new vscode.EventEmitter<void>();
@@ -98,7 +100,7 @@ export class Extension implements vscode.Disposable {
     const serverOptions: ServerOptions = {
       command: launch.command,
       args: launch.args,
-      options: { env: launch.env },
+      options: { env: this.sending ? await envWithKey(this.context, launch.env) : launch.env },
     };
     const errorHandler = new BoundedRestarts((reason) => {
       this.fail(`${reason} See the log for the cause.`, 'geminiLsp.server', false);
@@ -114,6 +116,11 @@ export class Extension implements vscode.Disposable {
       outputChannel: this.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       errorHandler,
+      initializationOptions: sendInitializationOptions(),
+      middleware: {
+        executeCommand: (command, args, next) =>
+          this.sending ? this.sending.executeCommand(command, args, next) : next(command, args),
+      },
       initializationFailedHandler: (error) => {
         this.log.error(`The server failed to initialize: ${String(error)}`);
         return false;
@@ -127,6 +134,7 @@ export class Extension implements vscode.Disposable {
     });
     try {
       await client.start();
+      if (this.sending) this.disposables.push(this.sending.attach(client));
       errorHandler.running = true;
       this.log.info('The server is running.');
     } catch (e) {
@@ -224,6 +232,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   extension = ext;
   context.subscriptions.push(ext);
 
+  const sending = new Sending(context, () => ext.restart());
+  ext.sending = sending;
+  context.subscriptions.push(sending);
+
   const status = new StatusBar(ext);
   context.subscriptions.push(status);
 
@@ -232,7 +244,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('geminiLsp.showOutput', () => log.show()),
     vscode.commands.registerCommand('geminiLsp.selectTarget', () => status.pickTarget()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('geminiLsp.server.path') || e.affectsConfiguration('geminiLsp.server.python')) {
+      if (e.affectsConfiguration('geminiLsp.server.path') || e.affectsConfiguration('geminiLsp.server.python') ||
+          e.affectsConfiguration('geminiLsp.send')) {
         void ext.restart();
       } else if (e.affectsConfiguration('geminiLsp')) {
         status.refreshSoon(300);

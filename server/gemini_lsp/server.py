@@ -6,32 +6,52 @@ All the work is done by the pure layers; this module decides when, and converts 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from . import __version__, log_levels
-from .analysis import Analysis, RequestContext, analyze, request_context
-from .catalog import Catalog, default_refresh_cache_path, load_catalog
-from .catalog import today as catalog_today
-from .document import ParsedDocument, parse
-from .checks.secrets import redact, redact_value
-from .engine import internal_error_finding
-from .features import registration
-from .features import status as status_feature
-from .features.diagnostics import to_diagnostics
-from .incremental import AnalysisCache, update_tree
+from .lazy_import import lazy
 from .positions import LineIndex
-from .schema import RequestSchema, load_request_schema
 from .settings import Settings, parse_settings
 from .text_store import TextEdit, TextStore
 
+if TYPE_CHECKING:
+    from .analysis import Analysis, RequestContext, analyze, request_context
+    from .catalog import Catalog, default_refresh_cache_path, load_catalog
+    from .catalog import today as catalog_today
+    from .checks.secrets import redact, redact_value
+    from .document import ParsedDocument, parse
+    from .engine import internal_error_finding
+    from .features.diagnostics import to_diagnostics
+    from .incremental import AnalysisCache, update_tree
+    from .schema import RequestSchema, load_request_schema
+else:  # imported on first use or by `warm_up` after `initialized`: `initialize` is answered first (issue 13)
+    analyze, request_context = lazy("gemini_lsp.analysis", "analyze"), lazy("gemini_lsp.analysis", "request_context")
+    default_refresh_cache_path = lazy("gemini_lsp.catalog", "default_refresh_cache_path")
+    load_catalog = lazy("gemini_lsp.catalog", "load_catalog")
+    redact, redact_value = lazy("gemini_lsp.checks.secrets", "redact"), lazy("gemini_lsp.checks.secrets", "redact_value")
+    parse = lazy("gemini_lsp.document", "parse")
+    to_diagnostics = lazy("gemini_lsp.features.diagnostics", "to_diagnostics")
+    AnalysisCache = lazy("gemini_lsp.incremental", "AnalysisCache")
+    catalog_today = lazy("gemini_lsp.catalog", "today")
+    internal_error_finding = lazy("gemini_lsp.engine", "internal_error_finding")
+    update_tree = lazy("gemini_lsp.incremental", "update_tree")
+    load_request_schema = lazy("gemini_lsp.schema", "load_request_schema")
+
+#: What `warm_up` imports after `initialized`, so that the first document is not slowed down by imports.
+WARM_UP_MODULES = ("gemini_lsp.analysis", "gemini_lsp.incremental", "gemini_lsp.features.diagnostics",
+                   "gemini_lsp.features.completion", "gemini_lsp.features.hover", "gemini_lsp.features.code_actions",
+                   "gemini_lsp.features.symbols")
+
 log = logging.getLogger("gemini_lsp")
-DOCUMENT_CONTEXT = status_feature.DOCUMENT_CONTEXT
+DOCUMENT_CONTEXT = "geminiLsp/documentContext"
+MODELS = "geminiLsp/models"
 
 
 @dataclass
@@ -207,6 +227,9 @@ class GeminiProtocol(LanguageServerProtocol):
         server.client = ClientFeatures.from_capabilities(params.capabilities)
         server.connected = True
         server.initialization_options = params.initialization_options
+        from .send_lsp import send_config, sending
+
+        sending(server).config = send_config(params.initialization_options)
         return (yield from super().lsp_initialize(params))
 
 
@@ -217,7 +240,7 @@ class GeminiLanguageServer(LanguageServer):
         super().__init__("gemini-lsp", __version__, protocol_cls=GeminiProtocol)
         self.initialization_options: Any = None
         self.settings = Settings()
-        self.catalog = load_catalog()
+        self._catalog: Catalog | None = None  # loaded on first use (`catalog`), after `initialize`
         self.catalog_refresh_key: tuple[str, float, int] | None = None  # the cache file applied: path, mtime, size
         self.states: dict[str, DocumentState] = {}
         self.store = TextStore()
@@ -227,6 +250,26 @@ class GeminiLanguageServer(LanguageServer):
         self.connected = False  # set by `initialize`
         self.settings_generation = 0
         self.reported_setting_problems: set[str] = set()
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = load_catalog()
+        return self._catalog
+
+    @catalog.setter
+    def catalog(self, value: Catalog) -> None:
+        self._catalog = value
+
+    def warm_up(self) -> None:
+        """Import the checks and features and load the catalogue and the default schema (after `initialized`)."""
+        try:
+            for module in WARM_UP_MODULES:
+                importlib.import_module(module)
+            _ = self.catalog  # loads it
+            load_request_schema(self.settings.api, self.settings.api_version, "generateContent")
+        except Exception as error:  # noqa: BLE001 - reported and logged; the server goes on (the first request meets it again)
+            self.report_server_error(error, self.warm_up)
 
     def report_server_error(self, error: Exception, source: Any) -> None:  # never a pop-up
         log.exception("internal error (%s)", getattr(source, "__name__", source), exc_info=error)
@@ -278,7 +321,10 @@ class GeminiLanguageServer(LanguageServer):
             log.exception("checking %s failed", state.uri)
             self.log(f"checking failed: {type(error).__name__}: {error}", types.MessageType.Error)
             findings = [internal_error_finding(f"the analysis ({type(error).__name__}); no rule could run", ())]
-        return redact_diagnostics(to_diagnostics(findings, state.index, state.version, self.settings.documentation_url))
+        diagnostics = to_diagnostics(findings, state.index, state.version, self.settings.documentation_url)
+        from .send_lsp import api_diagnostics_for  # the API's own answer, kept apart until published
+
+        return redact_diagnostics(diagnostics) + api_diagnostics_for(self, state)
 
     def publish(self, uri: str) -> None:
         self.pending.pop(uri, None)
@@ -388,6 +434,7 @@ def create_server() -> GeminiLanguageServer:
         if ls.initialization_options:
             ls.apply_settings(_settings_from_options(ls.initialization_options))
         await ls.pull_settings()
+        asyncio.get_running_loop().call_soon(ls.warm_up)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: GeminiLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -419,7 +466,9 @@ def create_server() -> GeminiLanguageServer:
         state = ls.state(params.text_document.uri)
         if state is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        result_id = f"{state.version}:{ls.settings_generation}"
+        from .send_lsp import sending
+
+        result_id = f"{state.version}:{ls.settings_generation}:{sending(ls).generation}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics_for(state), result_id=result_id)
@@ -431,20 +480,29 @@ def create_server() -> GeminiLanguageServer:
         if state is None:
             return None
         refreshed = ls.catalog_refresh_key is not None
+        from .features import status as status_feature
+
         return status_feature.document_context(state.context, state.catalog, catalog_today(), refreshed)
 
-    @server.feature(status_feature.MODELS)
+    @server.feature(MODELS)
     def models(ls: GeminiLanguageServer, params: Any) -> dict[str, Any]:
         refreshed = ls.catalog_refresh_key is not None
+        from .features import status as status_feature
+
         return {"models": status_feature.model_choices(ls.catalog, catalog_today()),
                 "catalog": status_feature.catalog_json(ls.catalog, refreshed)}
 
     _register_editing_features(server)
+    from . import send_lsp
+
+    send_lsp.register(server)
     return server
 
 
 def _register_editing_features(server: GeminiLanguageServer) -> None:
     """Completion, hover, code actions and symbols (features/)."""
+    from .features import registration
+
     registration.register(server)
 
 

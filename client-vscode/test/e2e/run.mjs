@@ -6,6 +6,9 @@
 //
 // Usage: node test/e2e/run.mjs --vsix X.vsix --python /path/to/python [--code-server BIN] [--out DIR]
 //                              [--result FILE] [--keep] [--timeout-ms N] [--bare-python PY]
+//                              [--send-base-url URL --send-key KEY --send-fixture FILE]
+// --send-*: a stand-in Gemini API on loopback, the key to store with "Gemini: Set API Key", and a request file whose
+// 400 the stand-in answers (the send_answer step clicks the Send code lens).
 // --bare-python: a Python >= 3.10 without pygls (and ideally without jsonschema): the bundled server must run on it.
 // Prints one JSON object (the result) as its last stdout line and writes it to --result when given.
 // Exit code 0 when every step passed, 1 when one failed, 2 on a usage/setup problem.
@@ -46,6 +49,9 @@ function parseArgs(argv) {
     else if (a === '--result') args.result = next();
     else if (a === '--keep') args.keep = true;
     else if (a === '--timeout-ms') args.timeoutMs = Number(next());
+    else if (a === '--send-base-url') args.sendBaseUrl = next();
+    else if (a === '--send-key') args.sendKey = next();
+    else if (a === '--send-fixture') args.sendFixture = next();
     else throw new Error(`unknown argument ${a}`);
   }
   if (!args.vsix || !args.python) throw new Error('--vsix and --python are required');
@@ -237,6 +243,7 @@ async function main() {
     'editor.hover.delay': 300,
   };
   if (args.serverPath) userSettings['geminiLsp.server.path'] = args.serverPath;
+  if (args.sendBaseUrl) userSettings['geminiLsp.send.baseUrl'] = args.sendBaseUrl;
   fs.writeFileSync(path.join(userDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
 
   const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg'), XDG_DATA_HOME: path.join(tmp, 'xdg-data') };
@@ -400,7 +407,7 @@ async function main() {
       let text = '';
       for (let i = 0; i < 25; i++) {
         text = fs.readFileSync(file, 'utf8');
-        if (!text.includes("'")) break;
+        if (text && !text.includes("'")) break; // (an empty read: the save is still writing)
         await sleep(200);
       }
       const parsed = JSON.parse(text); // throws when not strict JSON
@@ -431,6 +438,74 @@ async function main() {
       await page.keyboard.press('Escape');
       return { problem: problem.row };
     });
+
+    // Send: the key stored through the command (secret storage -> the server's environment), the Send code lens, the
+    // answer in a read-only document beside the file, the API's squiggle at the mapped field
+    if (args.sendBaseUrl) {
+      await steps.run('send_answer', async () => {
+        await runCommand(page, 'Gemini: Set API Key');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 5000 });
+        await input.fill(args.sendKey);
+        await page.keyboard.press('Enter');
+        await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T });
+        await page.locator('.notifications-toasts .notification-toast', { hasText: 'API key stored' }).first()
+          .waitFor({ state: 'visible', timeout: T });
+        fs.writeFileSync(path.join(ws, 'send.gemini.json'), fs.readFileSync(args.sendFixture));
+        await openFile(page, 'send.gemini.json', T);
+        const lens = page.locator(`${EDITOR} .codelens-decoration a`, { hasText: 'Send' }).first();
+        await lens.waitFor({ state: 'visible', timeout: T });
+        const lenses = (await page.locator(`${EDITOR} .codelens-decoration`).first().innerText()).replace(/\s+/g, ' ').trim();
+        await lens.click();
+        const answer = page.locator('.monaco-editor[data-uri^="gemini-answer:"]').first();
+        await answer.waitFor({ state: 'visible', timeout: T });
+        let answerText = '';
+        for (let i = 0; i < 100 && !/HTTP 400/.test(answerText); i++) {
+          answerText = (await answer.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+          await sleep(100);
+        }
+        if (!/HTTP 400/.test(answerText)) throw new Error(`answer document: ${answerText.slice(0, 300)}`);
+        if (!/INVALID_ARGUMENT/.test(answerText)) throw new Error(`answer document lacks the API's JSON: ${answerText.slice(0, 300)}`);
+        if (args.sendKey && answerText.includes(args.sendKey)) throw new Error('the key is shown in the answer');
+        const problem = await waitForProblem(page, /Invalid value at .*any_of\[1\]\.type.*gemini-api/, T);
+        await squiggles(page).first().waitFor({ state: 'visible', timeout: T });
+        await steps.shot('10-send-answer');
+        // the squiggle sits on the mapped field: hover there shows the API's words
+        const m = /\[Ln (\d+), Col (\d+)\]/.exec(problem.row);
+        if (!m) throw new Error(`no position in the Problems row: ${problem.row}`);
+        await page.locator(`${EDITOR} .view-lines`).first().click();
+        await goTo(page, Number(m[1]), Number(m[2]) + 1);
+        await page.keyboard.press('Control+k');
+        await page.keyboard.press('Control+i');
+        const hover = page.locator('.monaco-hover:not(.hidden)').first();
+        await hover.waitFor({ state: 'visible', timeout: T });
+        await sleep(300);
+        const hoverText = (await hover.innerText()).replace(/\s+/g, ' ').trim();
+        await steps.shot('11-api-squiggle');
+        await page.keyboard.press('Escape');
+        // Stream: the text grows in the answer document as it arrives; success clears the API's squiggle
+        await page.keyboard.press('Control+Home'); // the lenses sit above the first line
+        await sleep(300);
+        await page.locator(`${EDITOR} .codelens-decoration a`, { hasText: 'Stream' }).first().click();
+        const streamDoc = page.locator('.monaco-editor[data-uri*="stream.jsonc"]').first();
+        await streamDoc.waitFor({ state: 'visible', timeout: T });
+        const seen = [];
+        let streamText = '';
+        for (let i = 0; i < 150 && !/HTTP 200/.test(streamText); i++) {
+          streamText = (await streamDoc.locator('.view-lines').innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+          if (seen[seen.length - 1] !== streamText) seen.push(streamText);
+          await sleep(50);
+        }
+        if (!/HTTP 200/.test(streamText) || !/Hello from the stand-in\./.test(streamText)) {
+          throw new Error(`stream document: ${streamText.slice(0, 300)}`);
+        }
+        const partial = seen.some((t) => /streaming…/.test(t) && !/stand-in\./.test(t));
+        await squiggles(page).first().waitFor({ state: 'detached', timeout: T });
+        await steps.shot('12-stream-answer');
+        return { lenses, answer: answerText.slice(0, 600), problem: problem.row, hover: hoverText.slice(0, 400),
+          stream: streamText.slice(0, 400), streamGrew: partial, streamStates: seen.length };
+      });
+    }
 
     // the .vsix carries the server's dependencies: a Python without pygls (and without jsonschema) runs it
     if (args.barePython) {

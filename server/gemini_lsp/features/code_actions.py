@@ -21,6 +21,7 @@ from ..document import ParsedDocument
 from ..findings import Edit, Finding, Fix
 from ..positions import LineIndex, lsp_range
 from ..schema import RequestSchema
+from .capabilities import CAMEL_CASE_KIND, CODE_ACTION_KINDS, FIX_ALL_KIND, SNAKE_CASE_KIND, STRICT_JSON_KIND
 from .context import known_keys, list_slots
 from .diagnostics import SOURCE
 
@@ -39,12 +40,6 @@ __all__ = [
     "strict_json_edits",
 ]
 
-FIX_ALL_KIND = "source.fixAll.gemini"
-CAMEL_CASE_KIND = "refactor.rewrite.gemini.camelCase"
-SNAKE_CASE_KIND = "refactor.rewrite.gemini.snakeCase"
-STRICT_JSON_KIND = "refactor.rewrite.gemini.strictJson"
-CODE_ACTION_KINDS = [types.CodeActionKind.QuickFix.value, FIX_ALL_KIND, CAMEL_CASE_KIND, SNAKE_CASE_KIND,
-                     STRICT_JSON_KIND]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from ..catalog import Catalog, ModelInfo
 from ..document import ParsedDocument
 from ..positions import LineIndex, lsp_range
 from ..schema import FieldInfo, MessageInfo, RequestSchema
+from .capabilities import TRIGGER_CHARACTERS
 from .context import Cursor, is_model_field, locate, naming_style, skip_trivia, slot_field, slot_message
 from .descriptions import (
     NUMBER_KINDS,
@@ -35,7 +36,6 @@ from .descriptions import (
 __all__ = ["TRIGGER_CHARACTERS", "CompletionSupport", "complete"]
 
 #: `"` opens a key or a string value, `:` starts a value, a space after `:` or `,` too.
-TRIGGER_CHARACTERS = ['"', ":", " "]
 
 #: Keys a new object of these messages is created with (besides its required keys), so that the snippet is a
 #: working example: a `contents` entry with `role` and `parts`, a function declaration skeleton, ...

@@ -13,13 +13,25 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 
-from .code_actions import CODE_ACTION_KINDS, CodeActionSupport, code_actions
-from .completion import TRIGGER_CHARACTERS, CompletionSupport, complete
-from .hover import HoverSupport, hover
-from .symbols import document_symbols, folding_ranges, selection_ranges
+from ..lazy_import import lazy
+from .capabilities import CODE_ACTION_KINDS, TRIGGER_CHARACTERS
 
 if TYPE_CHECKING:
     from ..server import DocumentState, GeminiLanguageServer
+    from .code_actions import CodeActionSupport, code_actions
+    from .completion import CompletionSupport, complete
+    from .hover import HoverSupport, hover
+    from .symbols import document_symbols, folding_ranges, selection_ranges
+else:  # imported on first use, after `initialize` has been answered (issue 13)
+    CodeActionSupport = lazy("gemini_lsp.features.code_actions", "CodeActionSupport")
+    code_actions = lazy("gemini_lsp.features.code_actions", "code_actions")
+    CompletionSupport = lazy("gemini_lsp.features.completion", "CompletionSupport")
+    complete = lazy("gemini_lsp.features.completion", "complete")
+    HoverSupport = lazy("gemini_lsp.features.hover", "HoverSupport")
+    hover = lazy("gemini_lsp.features.hover", "hover")
+    document_symbols = lazy("gemini_lsp.features.symbols", "document_symbols")
+    folding_ranges = lazy("gemini_lsp.features.symbols", "folding_ranges")
+    selection_ranges = lazy("gemini_lsp.features.symbols", "selection_ranges")
 
 __all__ = ["APPLY_EDIT_COMMAND", "register"]
 
@@ -149,6 +161,9 @@ def register(server: GeminiLanguageServer) -> None:
                 analysis=_analysis(ls, state),
                 support=support,
             )
+            from ..send_lsp import save_actions
+
+            actions = [*actions, *save_actions(ls, params)]
             if support.literals:
                 return list(actions)
             # an old client: each action becomes a command the server carries out with workspace/applyEdit
