@@ -95,7 +95,7 @@ def test_every_cited_source_has_a_tier():
     for m in RAW["models"]:
         for values in m.get("sources", {}).values():
             cited.update(values)
-        for alt in m.get("shutdown_date_alternatives", []):
+        for alt in m.get("shutdown_date_alternatives", []) + m.get("after_shutdown_alternatives", []):
             assert alt["sources"], m["id"]
             cited.update(alt["sources"])
     for p in RAW.get("retired_patterns", []):

@@ -224,6 +224,9 @@ def test_include_thoughts_with_budget_zero():
     a = run(gen({"thinkingConfig": {"thinkingBudget": 0, "includeThoughts": True}}))
     assert found(a, "GL315") == [("/generationConfig/thinkingConfig/includeThoughts", "warning")]
     assert found(run(gen({"thinkingConfig": {"thinkingBudget": 512, "includeThoughts": True}})), "GL315") == []
+    # Vertex AI's verbatim answer: an error there
+    vertex = run(gen({"thinkingConfig": {"thinkingBudget": 0, "includeThoughts": True}}), api="vertex")
+    assert found(vertex, "GL315") == [("/generationConfig/thinkingConfig/includeThoughts", "error")]
 
 
 # ---------------------------------------------------------------------------------------------- generation
@@ -355,11 +358,24 @@ def test_ref_with_siblings():
     a = run(gen({"responseMimeType": "application/json", "responseJsonSchema": schema}))
     assert found(a, "GL336") == [("/generationConfig/responseJsonSchema/properties/draft/type", "error")]
     assert "schema at properties.draft can only contain" in next(f.message for f in a.findings if f.code == "GL336")
-    schema["properties"]["draft"] = {"$ref": "#/$defs/A", "description": "a draft"}
+    # the API's own text: "only description and default can be set alongside it"
+    schema["properties"]["draft"] = {"$ref": "#/$defs/A", "description": "a draft", "default": "x"}
+    assert found(run(gen({"responseMimeType": "application/json", "responseJsonSchema": schema})), "GL336") == []
+    schema["properties"]["draft"] = {"$ref": "#/$defs/A", "title": "Draft"}
     assert found(run(gen({"responseMimeType": "application/json", "responseJsonSchema": schema})), "GL336") == [
-        ("/generationConfig/responseJsonSchema/properties/draft/description", "warning")]
+        ("/generationConfig/responseJsonSchema/properties/draft/title", "error")]
     schema["properties"]["draft"] = {"$ref": "#/$defs/A"}
     assert found(run(gen({"responseMimeType": "application/json", "responseJsonSchema": schema})), "GL336") == []
+
+
+def test_ref_at_the_root_with_annotations_is_accepted():
+    # a root `$ref` with `title` beside it was answered 200 (tests/accepted/ref-root-with-title.gemini.json)
+    root = {"$defs": {"A": {"type": "object", "properties": {"x": {"type": "string"}}}}, "$ref": "#/$defs/A",
+            "title": "A", "description": "an A"}
+    assert found(run(gen({"responseMimeType": "application/json", "responseJsonSchema": root})), "GL336") == []
+    root["type"] = "object"  # a constraint beside the root $ref: no report either way, so only a warning
+    assert found(run(gen({"responseMimeType": "application/json", "responseJsonSchema": root})), "GL336") == [
+        ("/generationConfig/responseJsonSchema/type", "warning")]
 
 
 def test_object_with_empty_properties():

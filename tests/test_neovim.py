@@ -107,7 +107,8 @@ def test_neovim_edit_clears_the_diagnostic(nvim: str, tmp_path: Path) -> None:
 
 def test_neovim_settings_model(nvim: str, tmp_path: Path) -> None:
     """workspace/configuration answered from the client's settings: the model makes thinkingBudget 0 an error."""
-    result = run_nvim(nvim, tmp_path, "thinking.gemini.json", settings={"geminiLsp": {"model": "gemini-2.5-pro"}})
+    # a model that is not shut down (gemini-2.5-pro is served by gemini-3.8-flash since 2026-12-01, issue 12)
+    result = run_nvim(nvim, tmp_path, "thinking.gemini.json", settings={"geminiLsp": {"model": "gemini-3.1-pro-preview"}})
     errors = [d for d in result["reports"][-1]["lsp"] if d.get("severity") == 1]
     assert errors, result["reports"]
     assert any(d["range"]["start"]["line"] == 5 for d in errors), errors

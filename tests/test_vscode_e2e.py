@@ -221,7 +221,7 @@ def test_vscode_details(vscode_run: dict) -> None:
         assert ok["completion_model"]["autoPopup"] is True
     if "settings_model" in ok:
         s = ok["settings_model"]
-        assert "gemini-2.5-pro" in s["statusAfter"] and "gemini-2.5-pro" not in s["statusBefore"]
+        assert "gemini-3.1-pro-preview" in s["statusAfter"] and "gemini-3.1-pro-preview" not in s["statusBefore"]
         assert "[Ln 6," in s["problem"]
     if "no_python" in ok:
         assert "Open Settings" in ok["no_python"]["message"]

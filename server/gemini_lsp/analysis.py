@@ -122,14 +122,18 @@ def check_context(
 ) -> CheckContext:
     """What the checks read, for a document whose request context is resolved."""
     info: ModelInfo | None = catalog.lookup(context.model) if context.model and context.model_kind == "model" else None
+    # a shut-down model: the body is checked against the model that serves it (routed) or replaces it (404)
+    serving, why = catalog.serving_model(info, today) if info is not None else (None, None)
     return CheckContext(
+        named_model=info if why is not None or serving is None else None,
+        serving_reason=why,
         doc=doc,
         schema=schema,
         catalog=catalog,
         settings=settings,
         method=context.method,
         today=today,
-        model=info,
+        model=serving if info is not None else None,
         model_id=context.model,
         model_source=context.model_source,
         model_kind=context.model_kind,

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 __all__ = [
     "FACT_FIELDS",
+    "AfterShutdown",
     "FEATURE_KEYS",
     "SOURCE_TIERS",
     "STATUSES",
@@ -72,6 +73,10 @@ FEATURE_KEYS = (
     "builtin_with_functions",
     "builtin_with_functions_needs_server_side_flag",
     "thought_signatures_required",
+    "system_instruction",
+    "json_mode",
+    "model_turn_prefill",
+    "speech_config_required",
 )
 """Capability flags a model entry may carry (each True / False / None = unknown)."""
 
@@ -92,6 +97,7 @@ FACT_FIELDS = (
     "output_dimensionality",
     "limits_text",
     "description",
+    "after_shutdown",
 )
 """Top-level facts of a model entry that need a source when not null (thinking.* and features.* too)."""
 
@@ -178,6 +184,17 @@ class ThinkingInfo:
 
 
 @dataclass(frozen=True)
+class AfterShutdown:
+    """What the API does with a model's requests once it is shut down: ``behavior`` "not_found" (404) or "routed"
+    (served by ``routed_to``), or "unavailable" (an outage some proxy reported; never the chosen reading)."""
+
+    behavior: Literal["not_found", "routed", "unavailable"]
+    routed_to: str | None = None
+    note: str = ""
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ShutdownAlternative:
     """A shutdown date some source gives that was not chosen as ``ModelInfo.shutdown_date``."""
 
@@ -228,6 +245,8 @@ class ModelInfo:
     deprecation_date: date | None = None   # when the deprecation was announced
     shutdown_date: date | None = None      # the date chosen per MODELS.md (the milder reading)
     shutdown_date_alternatives: tuple[ShutdownAlternative, ...] = ()
+    after_shutdown: AfterShutdown | None = None            # None: no source says; a shut-down model answers 404
+    after_shutdown_alternatives: tuple[AfterShutdown, ...] = ()  # other readings (MODELS.md: the milder one wins)
     replacement: str | None = None
     replacement_source: Literal["google", "recommendation"] | None = None
     methods: tuple[str, ...] | None = None
@@ -377,9 +396,23 @@ def _thinking(raw: Mapping[str, Any] | None, where: str) -> ThinkingInfo | None:
     )
 
 
+_AFTER_SHUTDOWN_BEHAVIORS = ("not_found", "routed", "unavailable")
+
+
+def _after_shutdown(raw: Any, where: str, sources: tuple[str, ...]) -> AfterShutdown | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or raw.get("behavior") not in _AFTER_SHUTDOWN_BEHAVIORS:
+        raise CatalogError(f"{where}: after_shutdown needs a behavior among {_AFTER_SHUTDOWN_BEHAVIORS}: {raw!r:.80}")
+    routed_to = raw.get("routed_to")
+    if (raw["behavior"] == "routed") != isinstance(routed_to, str):
+        raise CatalogError(f"{where}: after_shutdown 'routed' needs routed_to (and only it): {raw!r:.80}")
+    return AfterShutdown(raw["behavior"], routed_to, str(raw.get("note", "")), sources)
+
+
 _KNOWN_KEYS = set(FACT_FIELDS) | {
     "id", "display_name", "category", "thinking", "features", "sources", "notes", "replacement_source",
-    "shutdown_date_alternatives",
+    "shutdown_date_alternatives", "after_shutdown_alternatives",
 }
 
 
@@ -401,6 +434,11 @@ def _model_from_raw(raw: Mapping[str, Any], tiers: Mapping[str, str], synthetic:
         ShutdownAlternative(_date(a["date"], where) or date.min, a.get("note", ""), tuple(a.get("sources", ())))
         for a in raw.get("shutdown_date_alternatives", ())
     )
+    after = _after_shutdown(raw.get("after_shutdown"), where, tuple((raw.get("sources") or {}).get("after_shutdown", ())))
+    after_alternatives = tuple(
+        a for a in (_after_shutdown(alt, where, tuple(alt.get("sources", ()))) for alt in raw.get("after_shutdown_alternatives", ()))
+        if a is not None
+    )
     extra = {k: v for k, v in raw.items() if k not in _KNOWN_KEYS}
     extra.update({k: raw[k] for k in ("output_dimensionality", "limits_text") if raw.get(k) is not None})
     return ModelInfo(
@@ -412,6 +450,8 @@ def _model_from_raw(raw: Mapping[str, Any], tiers: Mapping[str, str], synthetic:
         deprecation_date=_date(raw.get("deprecation_date"), where),
         shutdown_date=_date(raw.get("shutdown_date"), where),
         shutdown_date_alternatives=alternatives,
+        after_shutdown=after,
+        after_shutdown_alternatives=after_alternatives,
         replacement=raw.get("replacement"),
         replacement_source=raw.get("replacement_source"),
         methods=_strs(raw.get("methods")),
@@ -549,6 +589,23 @@ class Catalog:
                 return nxt
             info = nxt
         return None
+
+    def serving_model(self, model: ModelInfo, today: date) -> tuple[ModelInfo | None, str | None]:
+        """The model whose rules a request naming ``model`` is checked against on ``today``, and why.
+
+        A model that is not retired serves itself: ``(model, None)``. A retired model whose requests the API routes
+        to another model (``after_shutdown``) is served by that one: ``(target, "routed")``. Any other retired model
+        answers 404, and the rest of the body is checked against the replacement its quick fix proposes:
+        ``(replacement, "replacement")``, or ``(None, None)`` when there is none."""
+        if self.effective_status(model, today) != "retired":
+            return model, None
+        after = model.after_shutdown
+        if after is not None and after.behavior == "routed" and after.routed_to:
+            target = self._models.get(after.routed_to)
+            if target is not None and self.effective_status(target, today) != "retired":
+                return target, "routed"
+        replacement = self.final_replacement(model, today)
+        return (replacement, "replacement") if replacement is not None else (None, None)
 
     # ---- completion and suggestions
     def is_documented(self, model: ModelInfo) -> bool:

@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from . import rules as registry
-from .checks.limits import MAX_FINDINGS, is_unbuilt_stand_in
 from .findings import Edit, Finding, offset_finding
+from .checks.limits import MAX_FINDINGS, is_unbuilt_stand_in, request_too_large
 from .rule import Check, make_finding
 from .settings import control_name
 
@@ -36,6 +36,24 @@ log = logging.getLogger("gemini_lsp.engine")
 
 
 INTERNAL_ERROR_CODE = "GL900"
+
+#: Rules that read the model's catalogue facts: when the file names a shut-down model they run against the model that
+#: serves (or replaces) it (analysis.check_context), and their messages say so (issue 12, section 1).
+MODEL_AWARE = frozenset({
+    "GL304", "GL310", "GL311", "GL312", "GL313", "GL320", "GL321", "GL322", "GL323", "GL324", "GL326", "GL327",
+    "GL328", "GL329", "GL333", "GL340", "GL341", "GL344", "GL352", "GL354", "GL374", "GL395",
+})
+
+
+def for_which_model(ctx: CheckContext, finding: Finding) -> Finding:
+    """A model-aware finding on a file that names a shut-down model: say which model it was checked against."""
+    if ctx.serving_reason is None or ctx.model is None or ctx.named_model is None or finding.code not in MODEL_AWARE:
+        return finding
+    how = "which serves" if ctx.serving_reason == "routed" else "the replacement of"
+    note = f" [Checked against `{ctx.model.id}`, {how} the shut-down `{ctx.named_model.id}`.]"
+    data = dict(finding.data or {})
+    data["checkedModel"] = ctx.model.id
+    return replace(finding, message=finding.message + note, data=data)
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,7 @@ class _Runner:
             findings.extend(self._run_one(check, splices))
         if not stopped and (ctx.too_large or ctx.schema is None):
             findings.extend(self._limit_finding())
+        findings.extend(request_too_large(ctx))
         return findings
 
     def _limit_finding(self) -> list[Finding]:
@@ -160,6 +179,8 @@ class _Runner:
                 replace(f, severity="warning") if f.code in self.downgrade and f.severity == "error" else f
                 for f in found
             ]
+        if self.ctx.serving_reason is not None:
+            found = [for_which_model(self.ctx, f) for f in found]
         return found
 
     def _reuse(self, check: Check, splices: list[Splice]) -> list[Finding]:

@@ -36,6 +36,10 @@ RULE_MODULES: tuple[str, ...] = (
     "gemini_lsp.checks.caching",
     "gemini_lsp.checks.embeddings",
     "gemini_lsp.checks.safety",
+    "gemini_lsp.checks.capabilities",
+    "gemini_lsp.checks.shapes",
+    "gemini_lsp.checks.speech",
+    "gemini_lsp.checks.images",
     "gemini_lsp.checks.limits",
 )
 

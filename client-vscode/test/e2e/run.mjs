@@ -377,7 +377,7 @@ async function main() {
       const qp = page.locator('.quick-input-widget');
       await qp.locator('.monaco-list-row', { hasText: 'Model' }).first().waitFor({ state: 'visible', timeout: T });
       await qp.locator('.monaco-list-row', { hasText: 'Model' }).first().click();
-      await qp.locator('input').fill('gemini-2.5-pro');
+      await qp.locator('input').fill('gemini-3.1-pro-preview');
       await sleep(300);
       await steps.shot('06a-model-quick-pick');
       await page.keyboard.press('Enter');
@@ -385,11 +385,11 @@ async function main() {
       await squiggles(page).first().waitFor({ state: 'visible', timeout: T });
       const problem = await waitForProblem(page, /GL\d+\)? ?\[Ln 6, Col \d+\]/, T);
       let after = await statusItemText(page);
-      for (let i = 0; i < 20 && !after.text.includes('gemini-2.5-pro'); i++) { await sleep(200); after = await statusItemText(page); }
+      for (let i = 0; i < 20 && !after.text.includes('gemini-3.1-pro-preview'); i++) { await sleep(200); after = await statusItemText(page); }
       await steps.shot('06-model-setting');
       const wsSettings = JSON.parse(fs.readFileSync(path.join(ws, '.vscode', 'settings.json'), 'utf8'));
-      if (wsSettings['geminiLsp.model'] !== 'gemini-2.5-pro') throw new Error(`workspace settings: ${JSON.stringify(wsSettings)}`);
-      if (!after.text.includes('gemini-2.5-pro')) throw new Error(`status bar after the change: ${after.text}`);
+      if (wsSettings['geminiLsp.model'] !== 'gemini-3.1-pro-preview') throw new Error(`workspace settings: ${JSON.stringify(wsSettings)}`);
+      if (!after.text.includes('gemini-3.1-pro-preview')) throw new Error(`status bar after the change: ${after.text}`);
       // through a settings.json edit on disk: unset the model again, the error goes away
       fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), '{}\n');
       await squiggles(page).first().waitFor({ state: 'detached', timeout: T });

@@ -21,7 +21,9 @@ class CheckContext:
     settings: Settings
     method: str
     today: date
-    model: ModelInfo | None = None
+    model: ModelInfo | None = None  # the model whose rules apply: the named one, or what serves a shut-down one
+    named_model: ModelInfo | None = None  # set only when `model` is not the model the file names (it is shut down)
+    serving_reason: str | None = None  # "routed" | "replacement" | None: why `model` differs from `named_model`
     model_id: str | None = None
     model_source: str | None = None  # "body" | "setting" | None
     model_kind: str | None = None  # "model" | "tuned" | "unknown" | None

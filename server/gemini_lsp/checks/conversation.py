@@ -55,19 +55,17 @@ FUNCTION_RESPONSE_TURN_ORDER = Rule(
         A function response turn not right after a function call turn: `Please ensure that function response turn comes
         immediately after a function call turn.` (github.com/langchain-ai/langchain/issues/27799;
         github.com/GoogleCloudPlatform/generative-ai/pull/368). **Fix:** put the model's functionCall turn before it.
+        A model turn that holds a `functionCall` and then the `functionResponse` answering it (same `id`, else same name) is
+        a replayed **server-side tool invocation** (server-side MCP tools, as the google-genai SDKs record them; answered
+        200, tests/accepted/server-side-mcp-call-and-response.gemini.json): that pair is neither a call turn nor a response
+        turn, and is not reported.
     """,
     evidence=(
         'https://github.com/langchain-ai/langchain/issues/27799',
         'https://github.com/GoogleCloudPlatform/generative-ai/pull/368',
     ),
     api_text=True,
-    reads=(
-        'contents[].role',
-        'contents[].parts[].functionCall',
-        'contents[].parts[].functionResponse',
-        'contents[].parts[].thoughtSignature',
-        'model',
-    ),
+    reads=('contents[].role', 'contents[].parts[].functionCall', 'contents[].parts[].functionResponse', 'contents[].parts[].thoughtSignature', 'model'),
     repro=(
         'https://github.com/langchain-ai/langchain/issues/27799',
         'https://github.com/GoogleCloudPlatform/generative-ai/pull/368',
@@ -104,6 +102,38 @@ MISSING_THOUGHT_SIGNATURE = Rule(
                    'performance.',
      'docs': 'https://ai.google.dev/gemini-api/docs/thought-signatures'},
 )
+TRAILING_MODEL_TURN = Rule(
+    code='GL354',
+    name='trailing-model-turn',
+    severity='error',
+    summary='A request ending with a model turn on a model that does not take prefill',
+    doc=r"""
+        A request whose last Content is a `model` turn, on a model that does not continue (prefill) a model turn
+        (`features.model_turn_prefill: false`: gemini-3.6-flash, gemini-3.5-flash-lite, gemini-3.7-flash, gemini-3.8-flash).
+        The API answers `Requests ending with a model turn are not supported.` (also `... unless the last part is a function
+        response.`). Google's guide: "Starting with Gemini 3.6 Flash and Gemini 3.5 Flash-Lite, the following API changes
+        apply to these models and all future Gemini model releases. [...] Prefilling model turns is no longer supported."
+        A model turn whose last part is a `functionResponse` (a replayed server-side tool call) is allowed. gemini-3.5-flash
+        and gemini-2.5-flash still take prefill (a live check). Reported at the last turn. **Fix:** end with a user turn.
+        Sources: ai.google.dev/gemini-api/docs/latest-model (quoted in github.com/cline/cline/issues/12521);
+        github.com/LibreChat-AI/agents/pull/323; github.com/anomalyco/opencode/issues/45359 and /47034.
+    """,
+    evidence=(
+        'https://ai.google.dev/gemini-api/docs/latest-model — quoted in github.com/cline/cline/issues/12521',
+        'https://github.com/LibreChat-AI/agents/pull/323',
+        'https://github.com/anomalyco/opencode/issues/45359',
+        'https://github.com/anomalyco/opencode/issues/47034',
+        'https://github.com/pipecat-ai/pipecat/pull/5821',
+    ),
+    api_text=True,
+    reads=('contents', 'model'),
+    repro=(
+        'https://github.com/LibreChat-AI/agents/pull/323',
+        'https://github.com/anomalyco/opencode/issues/45359',
+        'https://github.com/anomalyco/opencode/issues/47034',
+    ),
+    facts={'apiMessage': 'Requests ending with a model turn are not supported.', 'apiMessageLong': 'Requests ending with a model turn are not supported unless the last part is a function response.', 'docText': 'Prefilling model turns is no longer supported.'},
+)
 FUNCTION_RESPONSE_COUNT = Rule(
     code='GL353',
     name='function-response-count',
@@ -133,7 +163,7 @@ FUNCTION_RESPONSE_COUNT = Rule(
 
 
 class _Turn:
-    __slots__ = ("calls", "node", "other", "responses", "role")
+    __slots__ = ("calls", "node", "other", "responses", "role", "server_side")
 
     def __init__(self, node: Node) -> None:
         self.node = node
@@ -142,11 +172,19 @@ class _Turn:
         self.calls: list[Node] = []
         self.responses: list[Node] = []
         self.other = 0
+        self.server_side = 0  # functionCall + functionResponse pairs answered inside this turn
         for part in xf.parts_of(node):
             if xf.member(part, "functionCall") is not None:
                 self.calls.append(part)
             elif xf.member(part, "functionResponse") is not None:
-                self.responses.append(part)
+                answered = _answered_call(self.calls, part) if self.role == "model" else None
+                if answered is not None:
+                    # A server-side tool invocation (e.g. a server-side MCP tool) that the SDK replays as a call and
+                    # its response in the same model turn: a unit of history, not a turn boundary (issue 12 §5).
+                    self.calls.remove(answered)
+                    self.server_side += 1
+                else:
+                    self.responses.append(part)
             else:
                 self.other += 1
 
@@ -157,6 +195,21 @@ class _Turn:
     @property
     def is_response_turn(self) -> bool:
         return bool(self.responses)
+
+
+def _call_key(part: Node, kind: str) -> tuple[str | None, str | None]:
+    payload = xf.value(part, kind)
+    return xf.text_of(xf.value(payload, "id")), xf.text_of(xf.value(payload, "name"))
+
+
+def _answered_call(calls: list[Node], response: Node) -> Node | None:
+    """The functionCall part earlier in the same turn that `response` answers (same id, else same name), if any."""
+    rid, rname = _call_key(response, "functionResponse")
+    for call in calls:
+        cid, cname = _call_key(call, "functionCall")
+        if (rid is not None and cid == rid) or (rid is None and rname is not None and cname == rname):
+            return call
+    return None
 
 
 def check_conversation(ctx: CheckContext) -> Iterator[Finding]:
@@ -170,6 +223,27 @@ def check_conversation(ctx: CheckContext) -> Iterator[Finding]:
         cached = xf.value(holder, "cachedContent") is not None
         yield from _order(ctx, turns, cached)
         yield from _signatures(ctx, turns)
+        if holder is not xf.root(ctx) or ctx.method in xf.GENERATE_METHODS:
+            yield from _trailing_model_turn(ctx, turns)
+
+
+def _trailing_model_turn(ctx: CheckContext, turns: list[_Turn]) -> Iterator[Finding]:
+    """GL354: from Gemini 3.6 Flash and 3.5 Flash-Lite on, a request may not end with a model turn (no prefill),
+    "unless the last part is a function response" (a replayed server-side tool call)."""
+    model = ctx.model
+    if model is None or model.feature("model_turn_prefill") is not False or not turns:
+        return
+    last = turns[-1]
+    if last.role != "model":
+        return
+    parts = xf.parts_of(last.node)
+    if parts and xf.member(parts[-1], "functionResponse") is not None:
+        return
+    facts = xf.fact("trailing-model-turn")
+    yield xf.at_node(ctx, "GL354", facts["apiMessage"] + f" ({model.id} does not continue a model turn: "
+                     f"\"{facts['docText']}\") End the conversation with a user turn, or move this text into the "
+                     "prompt.", last.node,
+                     severity=xf.fact_severity(model, "features.model_turn_prefill", "trailing-model-turn"))
 
 
 def _order(ctx: CheckContext, turns: list[_Turn], cached: bool) -> Iterator[Finding]:
@@ -223,5 +297,6 @@ def _signatures(ctx: CheckContext, turns: list[_Turn]) -> Iterator[Finding]:
                          "this part.", target, severity="warning")
 
 
-RULES = (FUNCTION_CALL_TURN_ORDER, FUNCTION_RESPONSE_TURN_ORDER, MISSING_THOUGHT_SIGNATURE, FUNCTION_RESPONSE_COUNT)
+RULES = (FUNCTION_CALL_TURN_ORDER, FUNCTION_RESPONSE_TURN_ORDER, MISSING_THOUGHT_SIGNATURE, FUNCTION_RESPONSE_COUNT,
+         TRAILING_MODEL_TURN)
 CHECKS = (Check("conversation", "request", RULES, check_conversation),)

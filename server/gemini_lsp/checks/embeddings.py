@@ -71,6 +71,26 @@ EMBED_TITLE_IGNORED = Rule(
     reads=('requests[]', 'model', 'taskType', 'title'),
     facts={'docText': 'Only applicable when TaskType is RETRIEVAL_DOCUMENT.', 'taskType': 'RETRIEVAL_DOCUMENT'},
 )
+OUTPUT_DIMENSIONALITY_OUT_OF_RANGE = Rule(
+    code='GL374',
+    name='output-dimensionality-out-of-range',
+    severity='error',
+    summary="outputDimensionality outside the embedding model's range",
+    doc=r"""
+        `outputDimensionality` (top level, or in `embedContentConfig`; also per request of a batch) outside the embedding
+        model's documented range: 128–3072 for `gemini-embedding-001` (ai.google.dev/gemini-api/docs/models/gemini-embedding-001;
+        developers.googleblog.com/en/gemini-embedding-available-gemini-api/) and `gemini-embedding-2` (model card "Flexible,
+        supports: 128 - 3072", quoted in github.com/openclaw/openclaw/issues/128925). First-party documentation, so an error;
+        no verbatim answer of the API was found. **Fix:** a value in the range (3072, 1536 and 768 are recommended).
+    """,
+    evidence=(
+        'https://ai.google.dev/gemini-api/docs/models/gemini-embedding-001',
+        'https://ai.google.dev/gemini-api/docs/models/gemini-embedding-2 — quoted in https://github.com/openclaw/openclaw/issues/128925',
+        'https://developers.googleblog.com/en/gemini-embedding-available-gemini-api/',
+    ),
+    api_text=False,
+    reads=('outputDimensionality', 'embedContentConfig', 'requests[]', 'model'),
+)
 
 
 def check_embeddings(ctx: CheckContext) -> Iterator[Finding]:
@@ -79,8 +99,12 @@ def check_embeddings(ctx: CheckContext) -> Iterator[Finding]:
         return
     if ctx.method == "embedContent":
         yield from _title(ctx, r)
+        yield from _output_dimensionality(ctx, r)
     elif ctx.method == "batchEmbedContents":
         yield from _batch(ctx, r)
+        for request in xf.items(xf.value(r, "requests")):
+            if request.kind == "object":
+                yield from _output_dimensionality(ctx, request)
 
 
 def _batch(ctx: CheckContext, r: Node) -> Iterator[Finding]:
@@ -129,5 +153,28 @@ def _title(ctx: CheckContext, request: Node) -> Iterator[Finding]:
                     "the API ignores it. Set `\"taskType\": \"RETRIEVAL_DOCUMENT\"` or remove `title`.", title)
 
 
-RULES = (BATCH_EMBED_TOO_MANY, BATCH_EMBED_MODEL_MISMATCH, EMBED_TITLE_IGNORED)
+def _output_dimensionality(ctx: CheckContext, request: Node) -> Iterator[Finding]:
+    """GL374: outputDimensionality (top level, or in embedContentConfig) outside the model's documented range."""
+    model = ctx.model
+    dims = model.extra.get("output_dimensionality") if model is not None else None
+    if model is None or not isinstance(dims, dict):
+        return
+    low, high = dims.get("min"), dims.get("max")
+    for holder in (request, xf.value(request, "embedContentConfig")):
+        m = xf.member(holder, "outputDimensionality")
+        if m is None or m.value is None:
+            continue
+        number = xf.number_of(m.value)
+        if number is None or ((low is None or number >= low) and (high is None or number <= high)):
+            continue
+        if low is not None and high is not None:
+            rng = f"{low}–{high}"
+        else:
+            rng = f"at most {high}" if high is not None else f"at least {low}"
+        yield xf.at_node(ctx, "GL374", f"outputDimensionality {number} is outside the range {model.id} supports "
+                         f"({rng}, Google's model page).", m.value,
+                         severity=xf.fact_severity(model, "output_dimensionality", "output-dimensionality-out-of-range"))
+
+
+RULES = (BATCH_EMBED_TOO_MANY, BATCH_EMBED_MODEL_MISMATCH, EMBED_TITLE_IGNORED, OUTPUT_DIMENSIONALITY_OUT_OF_RANGE)
 CHECKS = (Check("embeddings", "request", RULES, check_embeddings),)

@@ -116,6 +116,9 @@ MAX_OUTPUT_TOKENS_TOO_HIGH = Rule(
         `maxOutputTokens` above the model's output limit: `Unable to submit request because it has a maxOutputTokens value of
         65536 but the supported range is from 1 (inclusive) to 65536 (exclusive).` (github.com/BerriAI/litellm/pull/10548;
         github.com/stackblitz-labs/bolt.diy/issues/955). Limit: `output_token_limit` in `models.json`. **Fix:** the limit.
+        With no model known (none named, a tuned model, an ID newer than the catalogue), a value above the largest
+        `output_token_limit` of every current model in the catalogue is a **warning** (it fails on all of them, but the
+        request may target a model the catalogue does not know yet).
     """,
     evidence=(
         'https://github.com/BerriAI/litellm/pull/10548',
@@ -127,9 +130,7 @@ MAX_OUTPUT_TOKENS_TOO_HIGH = Rule(
         'https://github.com/BerriAI/litellm/pull/10548',
         'https://github.com/stackblitz-labs/bolt.diy/issues/955',
     ),
-    facts={'apiMessage': 'Unable to submit request because it has a maxOutputTokens value of {value} but the '
-                   'supported range is from 1 (inclusive) to {high} (exclusive). Update the value and try '
-                   'again.'},
+    facts={'apiMessage': 'Unable to submit request because it has a maxOutputTokens value of {value} but the supported range is from 1 (inclusive) to {high} (exclusive). Update the value and try again.', 'anyModelNote': 'No model in the catalogue writes more than {high} tokens.'},
 )
 LOGPROBS_WITHOUT_RESPONSE_LOGPROBS = Rule(
     code='GL325',
@@ -176,6 +177,7 @@ def check_generation(ctx: CheckContext) -> Iterator[Finding]:
             continue
         yield from _logprobs(ctx, gc)
         if ctx.model is None:
+            yield from _max_output_tokens_any_model(ctx, gc)
             continue
         yield from _penalties(ctx, gc)
         yield from _top_k(ctx, gc)
@@ -322,6 +324,29 @@ def _max_output_tokens(ctx: CheckContext, gc) -> Iterator[Finding]:
     yield xf.at_node(ctx, "GL324", message, m.value,
                      severity=xf.fact_severity(model, "output_token_limit", "max-output-tokens-too-high"),
                      fixes=(xf.replace_fix(m.value, str(limit), f"Use {limit}", safe=False),))
+
+
+def _max_output_tokens_any_model(ctx: CheckContext, gc) -> Iterator[Finding]:
+    """No model known (none named, a tuned model, an ID newer than the catalogue): a maxOutputTokens above the
+    largest output limit of every model in the catalogue fails on all of them (issue 12, section 3). Derived from the
+    catalogue, so a warning: the request may target a model the catalogue does not know yet."""
+    m = xf.member(gc, "maxOutputTokens")
+    if m is None or m.value is None:
+        return
+    limits = [(model.output_token_limit, model.id) for model in ctx.catalog.current_models(ctx.today)
+              if model.output_token_limit is not None]
+    if not limits:
+        return
+    high, which = max(limits)
+    number = xf.number_of(m.value)
+    if number is None or number <= high:
+        return
+    facts = xf.fact("max-output-tokens-too-high")
+    message = _range_message(facts["apiMessage"], number, high + 1)
+    message += " (" + facts["anyModelNote"].format(high=f"{high:,}") + f" `{which}` is one that writes that many.)"
+    yield xf.at_node(ctx, "GL324", message, m.value, severity="warning",
+                     fixes=(xf.replace_fix(m.value, str(high), f"Use {high}", safe=False),),
+                     data={"limit": high, "anyModel": True})
 
 
 def _logprobs(ctx: CheckContext, gc) -> Iterator[Finding]:

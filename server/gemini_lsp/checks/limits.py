@@ -1,10 +1,15 @@
 """The rules the engine itself reports: an internal error in a rule (GL900), a method the surface lacks (GL116),
-a file too large to check fully (GL901), too many findings (GL902). No check of their own: `engine.py` emits them."""
+a file too large to check fully (GL901), too many findings (GL902), a body above the inline-data limit (GL397). No check of their own: `engine.py` emits them."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..findings import Finding
 from ..rule import Check, Rule, make_finding
+
+if TYPE_CHECKING:
+    from .context import CheckContext
 
 #: findings shown per file; the rest are counted in one GL902
 MAX_FINDINGS = 500
@@ -63,6 +68,46 @@ TOO_MANY_FINDINGS = Rule(
     api_text=False,
     reads=(),
 )
+REQUEST_TOO_LARGE = Rule(
+    code='GL397',
+    name='request-too-large',
+    severity='warning',
+    summary='A request body above the documented inline-data limit (100 MB)',
+    doc=r"""
+        A request body above 100 MB, the documented limit of inline data in one request: "we are increasing the maximum
+        payload size for inline data from 20MB to 100MB (base64 encoded, with varying limits based on data types)" (Google,
+        January 2026: blog.google/innovation-and-ai/technology/developers-tools/gemini-api-new-file-limits). It runs on every
+        file, also one above `geminiLsp.maxFileSize` (the size needs no parsing). A warning: the limits vary by data type and
+        no verbatim answer was found. **Fix:** send large files through the Files API, or as a URL in `fileData`.
+    """,
+    evidence=(
+        'https://blog.google/innovation-and-ai/technology/developers-tools/gemini-api-new-file-limits',
+    ),
+    api_text=False,
+    reads=('text',),
+    facts={'maxBytes': 100000000, 'docText': '"we are increasing the maximum payload size for inline data from 20MB to 100MB (base64 encoded, with varying limits based on data types)", Google, 2026-01'},
+)
+
+
+def request_too_large(ctx: CheckContext) -> list[Finding]:
+    """GL397: a request body above the documented inline-data limit. The engine emits it on every file, also on one
+    above geminiLsp.maxFileSize (the size is known without parsing)."""
+    facts = REQUEST_TOO_LARGE.facts
+    limit = facts["maxBytes"]
+    size = len(ctx.doc.text)  # characters; base64 and JSON punctuation are ASCII, so about the byte count
+    if size <= limit:
+        return []
+    return [make_finding(
+        "GL397",
+        f"This request body has about {size / 1_000_000:,.0f} MB; the Gemini API takes at most "
+        f"{limit // 1_000_000} MB of inline data in one request ({facts['docText']}). Send large files through the "
+        "Files API or as a URL in fileData instead of inlineData.",
+        "",
+        0,
+        0,
+        severity="warning",
+        data={"size": size, "limit": limit},
+    )]
 
 
 def unbuilt_findings(count: int) -> Finding:
@@ -75,5 +120,5 @@ def is_unbuilt_stand_in(f: Finding) -> bool:
     return f.code == "GL902" and "unbuilt" in f.data
 
 
-RULES = (INTERNAL_ERROR, METHOD_NOT_ON_SURFACE, CHECKS_SKIPPED_LARGE_FILE, TOO_MANY_FINDINGS)
+RULES = (INTERNAL_ERROR, METHOD_NOT_ON_SURFACE, CHECKS_SKIPPED_LARGE_FILE, TOO_MANY_FINDINGS, REQUEST_TOO_LARGE)
 CHECKS: tuple[Check, ...] = ()  # reported by the engine

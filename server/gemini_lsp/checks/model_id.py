@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..catalog import parse_generation, parse_model_ref
+from ..catalog import ModelInfo, parse_generation, parse_model_ref
 from ..document import string_value
 from ..findings import Edit, Finding, Fix, Severity
 from ..rule import Check, Rule, make_finding
@@ -37,19 +37,40 @@ RETIRED_MODEL = Rule(
     severity='error',
     summary='A model that has been shut down (404)',
     doc=r"""
-        A model that has been shut down (`status: retired`, or a `shutdown_date` on or before today): the API answers 404
-        NOT_FOUND. **Fix:** the quick fix replaces the ID with its replacement, following the replacement chain to a model
-        that still works (`gemini-pro-vision` → `gemini-3.8-flash`) and keeping the `models/` or `publishers/google/models/`
-        prefix. Sources: ai.google.dev/gemini-api/docs/deprecations; github.com/langgenius/dify-official-plugins/issues/2515
-        (404 for the retired 1.x IDs); per-model sources in `models.json`.
+        A model that has been shut down (`status: retired`, or a `shutdown_date` on or before today). What the API does then
+        comes from the catalogue's `after_shutdown` fact, and the severity follows the evidence:
+        - **Routed** (`after_shutdown.behavior: "routed"`): the API serves the request with another model and bills its rates.
+          A **warning** (the request is answered), naming the serving model and the tier of the evidence, and the reports that
+          disagree (`after_shutdown_alternatives`). `gemini-2.5-pro` → `gemini-3.8-flash` and `gemini-2.5-flash` →
+          `gemini-3.5-flash-lite` from 2026-12-01, per a third-party reading of Google's deprecations page
+          (dev.to/aideprecations/what-to-do-before-gemini-25-pro-and-25-flash-are-retired-on-december-1-2026-5gg9); other
+          reports saw 404 "no longer available" for accounts that had not used the model (github.com/decolua/9router/issues/2788,
+          github.com/antonyrag/ragleap-core/pull/386), and a proxy answered 503 with its own channels withdrawn
+          (docs.laozhang.ai). Conflicting third-party evidence: never an error. On Vertex AI the message adds that
+          the reading is for the Gemini API (the same reading says Vertex AI has its own schedule).
+        - **404** (no `after_shutdown`, or `behavior: "not_found"`): an **error** with the API's text, `This model
+          models/ID is no longer available. Please update your code to use a newer model for the latest features and
+          improvements.` (github.com/google/adk-docs/pull/1840; github.com/langgenius/dify-official-plugins/issues/2515).
+
+        **The rest of the file is still checked.** Every model-aware rule (GL304, GL310–GL313, GL320–GL326, GL333, GL340,
+        GL341, GL352) runs against the model that serves the request (routed) or against the replacement the quick fix
+        proposes (404), and its message ends with `[Checked against `X`, which serves / the replacement of the shut-down
+        `Y`.]`. A shut-down model with no replacement leaves those rules silent. **Fix:** the quick fix replaces the ID with
+        the serving model or the replacement, following the replacement chain to a model that still works
+        (`gemini-pro-vision` → `gemini-3.8-flash`) and keeping the `models/` or `publishers/google/models/` prefix.
     """,
     evidence=(
+        'https://github.com/google/adk-docs/pull/1840 — verbatim 404 NOT_FOUND for gemini-2.0-flash',
         'https://github.com/langgenius/dify-official-plugins/issues/2515',
         'https://ai.google.dev/gemini-api/docs/deprecations',
+        'https://dev.to/aideprecations/what-to-do-before-gemini-25-pro-and-25-flash-are-retired-on-december-1-2026-5gg9 — 2.5 Pro/Flash routed after 2026-12-01; third-party reading of the deprecations page',
     ),
     api_text=True,
     reads=('model', 'method'),
-    facts={'apiMessage': 'The API answers 404 NOT_FOUND for a model that has been shut down.'},
+    repro=(
+        'https://github.com/google/adk-docs/pull/1840',
+    ),
+    facts={'apiMessage': 'This model models/{model} is no longer available. Please update your code to use a newer model for the latest features and improvements.'},
 )
 DEPRECATED_MODEL = Rule(
     code='GL303',
@@ -150,12 +171,13 @@ def check_model(ctx: CheckContext) -> Iterator[Finding]:
     yield from _vertex_body_model(ctx)
     if not ctx.model_id or ctx.model_kind != "model":
         return  # tuned models, Vertex endpoints and unreadable references: nothing the catalogue can know
-    if ctx.model is None:
+    named = ctx.named_model if ctx.named_model is not None else ctx.model
+    if named is None:
         yield from _unknown(ctx)
         return
-    status = ctx.catalog.effective_status(ctx.model, ctx.today)
+    status = ctx.catalog.effective_status(named, ctx.today)
     if status == "retired":
-        yield from _retired(ctx)
+        yield from _retired(ctx, named)
         return
     if status == "deprecated":
         yield from _deprecated(ctx)
@@ -182,19 +204,43 @@ def _unknown(ctx: CheckContext) -> Iterator[Finding]:
                        data={"model": ctx.model_id, "suggestions": nearest})
 
 
-def _retired(ctx: CheckContext) -> Iterator[Finding]:
-    model = ctx.model
-    assert model is not None
+def _retired(ctx: CheckContext, model: ModelInfo) -> Iterator[Finding]:
+    """A shut-down model. What the API does then comes from the catalogue (`after_shutdown`): routed to another
+    model (a warning: the request is served, by another model), or 404 (an error). The other model-aware rules keep
+    running against the serving model or the replacement (`analysis.check_context`); this message names it."""
     pointer, start, end = _where(ctx)
     replacement = ctx.catalog.final_replacement(model, ctx.today)
     when = f" on {model.shutdown_date.isoformat()}" if model.shutdown_date else ""
-    message = f"`{model.id}`{_origin(ctx)} was shut down{when}: the API answers 404 NOT_FOUND for it."
+    serving = ctx.model if ctx.serving_reason is not None else None
     fixes: tuple[Fix, ...] = ()
-    if replacement is not None:
-        message += f" Use `{replacement.id}`."
-        fixes = _replace_id_fix(ctx, replacement.id, f"Use '{replacement.id}'", safe=True)
-    yield make_finding("GL302", message, pointer, start, end, fixes=fixes, severity=_capped(ctx, "error"),
-                       data={"model": model.id, "replacement": replacement.id if replacement else None})
+    if ctx.serving_reason == "routed" and serving is not None:
+        after = model.after_shutdown
+        assert after is not None  # serving_reason "routed" comes only from after_shutdown
+        official = model.evidence("after_shutdown") in ("official", "sdk")
+        tier = "Google" if official else "a third-party reading of Google's deprecations page"
+        message = (f"`{model.id}`{_origin(ctx)} was shut down{when}. Its requests are routed to `{serving.id}` and billed "
+                   f"at its rates (according to {tier}), so the rest of this file is checked against `{serving.id}`.")
+        disagreeing = [a for a in model.after_shutdown_alternatives if a.behavior == "not_found"]
+        if disagreeing:
+            message += f" Other reports disagree: {disagreeing[0].note}."
+        message += f" Name `{serving.id}` to get what you are billed for."
+        if ctx.settings.api == "vertex":
+            # the same reading says Vertex AI (Gemini Enterprise Agent Platform) has a schedule of its own
+            message += " This reading is for the Gemini API; Vertex AI has its own schedule for this model."
+        fixes = _replace_id_fix(ctx, serving.id, f"Use '{serving.id}'", safe=True)
+        severity: Severity = "warning"
+        data: dict[str, str | None] = {"model": model.id, "replacement": serving.id, "servedBy": serving.id,
+                                       "afterShutdown": "routed"}
+    else:
+        api_text = xf.fact("retired-model")["apiMessage"].format(model=model.id)
+        message = f"`{model.id}`{_origin(ctx)} was shut down{when}: the API answers 404 NOT_FOUND: {api_text}"
+        if replacement is not None:
+            message += f" Use `{replacement.id}`; the rest of this file is checked against `{replacement.id}`."
+            fixes = _replace_id_fix(ctx, replacement.id, f"Use '{replacement.id}'", safe=True)
+        severity = _capped(ctx, "error")
+        data = {"model": model.id, "replacement": replacement.id if replacement else None,
+                "servedBy": None, "afterShutdown": "not_found"}
+    yield make_finding("GL302", message, pointer, start, end, fixes=fixes, severity=severity, data=data)
 
 
 def _deprecated(ctx: CheckContext) -> Iterator[Finding]:

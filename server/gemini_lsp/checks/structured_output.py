@@ -197,26 +197,29 @@ REF_WITH_SIBLINGS = Rule(
         A JSON-Schema node (`responseJsonSchema`, `parametersJsonSchema`) with `$ref` and keywords not starting with `$`:
         `schema at properties.draft can only contain properties starting with '$' when $ref is present`
         (github.com/google-gemini/gemini-cli/issues/4758); proto: "If `$ref` is set on a sub-schema, no other properties,
-        except for than those starting as a `$`, may be set". `description` and `default` beside `$ref` are a warning (a
-        third-party report says they are tolerated: github.com/su-kaka/gcli2api/pull/374). **Fix:** move the keywords into
-        the referenced definition.
+        except for than those starting as a `$`, may be set". The API's newer text names the exceptions: `Schema.ref 'X' was
+        set alongside unsupported fields. If a schema node has Schema.ref set, then only description and default can be set
+        alongside it` (github.com/diegosouzapw/OmniRoute/issues/461; github.com/su-kaka/gcli2api/pull/374), so `description`
+        and `default` are not reported. At the **root** of the schema, annotations beside `$ref` (`title`, `description`,
+        `default`, `examples`, `$comment`, `deprecated`, `readOnly`, `writeOnly`) are accepted: a root `$ref` with `title`
+        was answered 200 on gemini-2.5-flash (tests/accepted/ref-root-with-title.gemini.json); a constraint keyword beside a
+        root `$ref` is only a warning (no report either way). Nested nodes: an error. **Fix:** move the keywords into the
+        referenced definition.
     """,
     evidence=(
         'https://github.com/google-gemini/gemini-cli/issues/4758',
         'https://github.com/googleapis/googleapis/blob/master/google/ai/generativelanguage/v1beta/generative_service.proto — response_json_schema: "If $ref is set on a sub-schema, no other properties, except for than those starting as a $, may be set"',
-        'https://github.com/su-kaka/gcli2api/pull/374 — (description and default tolerated)',
+        'https://github.com/su-kaka/gcli2api/pull/374 — description and default tolerated',
+        'https://github.com/diegosouzapw/OmniRoute/issues/461 — "only description and default can be set alongside it"',
+        'https://github.com/anomalyco/opencode/issues/12295',
+        'tests/accepted/ref-root-with-title.gemini.json — a root $ref with title accepted on gemini-2.5-flash',
     ),
     api_text=True,
-    reads=(
-        'generationConfig.responseSchema',
-        'generationConfig.responseJsonSchema',
-        'generationConfig.responseMimeType',
-        'tools',
-        'model',
+    reads=('generationConfig.responseSchema', 'generationConfig.responseJsonSchema', 'generationConfig.responseMimeType', 'tools', 'model'),
+    repro=(
+        'https://github.com/google-gemini/gemini-cli/issues/4758',
     ),
-    repro=('https://github.com/google-gemini/gemini-cli/issues/4758',),
-    facts={'apiMessage': "schema at {path} can only contain properties starting with '$' when $ref is present",
-     'softSiblings': ['description', 'default']},
+    facts={'apiMessage': "schema at {path} can only contain properties starting with '$' when $ref is present", 'allowedSiblings': ['description', 'default'], 'rootTolerated': ['title', 'description', 'default', 'examples', '$comment', 'deprecated', 'readOnly', 'writeOnly'], 'apiMessageSchemaRef': "Schema.ref '{ref}' was set alongside unsupported fields. If a schema node has Schema.ref set, then only description and default can be set alongside it; other fields they would be replaced by the expanded reference."},
 )
 OBJECT_PROPERTIES_EMPTY = Rule(
     code='GL337',
@@ -450,20 +453,25 @@ _SUBSCHEMA_ONE = ("items", "additionalProperties", "not", "contains", "propertyN
 def _walk_json_schema(ctx: CheckContext, node: Node, path: list[str]) -> Iterator[Finding]:
     stack: list[tuple[Node, list[str]]] = [(node, path)]
     facts = xf.fact("ref-with-siblings")
-    soft = set(facts["softSiblings"])
+    # The API's own text allows `description` and `default` beside `$ref` on any node; at the root of the schema
+    # annotations (a `title` generated from a class name, ...) are accepted too (a recorded 200, tests/accepted).
+    allowed = set(facts["allowedSiblings"])
+    root_tolerated = set(facts["rootTolerated"])
     while stack:
         current, where = stack.pop()
         if current.kind != "object" or not current.complete:
             continue
         if any(m.key.value == "$ref" for m in current.members):
+            at_root = current is node
             for m in current.members:
                 key = string_value(m.key)
-                if key.startswith("$"):
+                if key.startswith("$") or key in allowed or (at_root and key in root_tolerated):
                     continue
                 shown = ".".join(where) or "the top level"
+                # a constraint beside a root `$ref`: no report of a rejection there, so only a warning
                 yield xf.at_key(ctx, "GL336", facts["apiMessage"].format(path=shown)
-                                + f" (`{key}` sits beside `$ref`).", m,
-                                severity="warning" if key in soft else "error")
+                                + f" (`{key}` sits beside `$ref`; only `description` and `default` may).", m,
+                                severity="warning" if at_root else "error")
         for m in current.members:
             key = string_value(m.key)
             if m.value is None:

@@ -128,17 +128,23 @@ INCLUDE_THOUGHTS_WITHOUT_THINKING = Rule(
     doc=r"""
         `includeThoughts: true` with `thinkingBudget: 0`. The API answers `Unable to submit request because
         Thinking_config.include_thoughts is only enabled when thinking is enabled.` when thinking is off
-        (github.com/lobehub/lobehub/issues/7985, Vertex; github.com/raphaelmansuy/edgequake-llm/issues/28). A warning: no
-        reproduction with budget 0 itself was found. **Fix:** remove `includeThoughts` or give a budget.
+        (github.com/lobehub/lobehub/issues/7985, Vertex; github.com/raphaelmansuy/edgequake-llm/issues/28). With budget 0
+        itself: github.com/su-kaka/gcli2api/issues/299 (gemini-2.5-flash through Code Assist, Vertex's text). An **error on
+        Vertex AI** (the API's own text, reproduced), a warning on the Developer API (no report from it). **Fix:** remove
+        `includeThoughts` or give a budget.
     """,
     evidence=(
         'https://github.com/lobehub/lobehub/issues/7985',
         'https://github.com/raphaelmansuy/edgequake-llm/issues/28',
+        'https://github.com/su-kaka/gcli2api/issues/299 — gemini-2.5-flash, thinkingBudget 0 with includeThoughts, the same text through Code Assist',
     ),
     api_text=True,
     reads=('generationConfig.thinkingConfig', 'model'),
-    facts={'apiMessage': 'Unable to submit request because Thinking_config.include_thoughts is only enabled when '
-                   'thinking is enabled.'},
+    repro=(
+        'https://github.com/lobehub/lobehub/issues/7985',
+        'https://github.com/su-kaka/gcli2api/issues/299',
+    ),
+    facts={'apiMessage': 'Unable to submit request because Thinking_config.include_thoughts is only enabled when thinking is enabled.'},
 )
 
 
@@ -168,8 +174,10 @@ def _check_config(ctx: CheckContext, tc_member) -> Iterator[Finding]:
                            + " Keep `thinkingLevel` on Gemini 3 and later, `thinkingBudget` on earlier models.", tc,
                            later.key, data={"members": [budget_m.key.value, level_m.key.value]})
     if include_m is not None and xf.is_true(include_m.value) and budget == 0:
+        # Vertex AI's (and Code Assist's) verbatim answer; no report from the Developer API: a warning there
         yield xf.at_key(ctx, "GL315", xf.fact("include-thoughts-without-thinking")["apiMessage"]
-                        + " `thinkingBudget: 0` turns thinking off, so there are no thoughts to include.", include_m)
+                        + " `thinkingBudget: 0` turns thinking off, so there are no thoughts to include.", include_m,
+                        severity="error" if ctx.settings.api == "vertex" else "warning")
 
     model = ctx.model
     if model is None or model.thinking is None:

@@ -316,6 +316,9 @@ def model_facts(model: ModelInfo, catalog: Catalog, today: date) -> list[tuple[s
         facts.append(("Deprecation announced", model.deprecation_date.isoformat()))
     if model.shutdown_date:
         facts.append(("Shutdown", model.shutdown_date.isoformat()))
+    after = model.after_shutdown
+    if after is not None and after.behavior == "routed" and after.routed_to:
+        facts.append(("After shutdown", f"requests routed to `{after.routed_to}` (reported; see GL302)"))
     if model.replacement:
         facts.append(("Replacement", f"`{model.replacement}`"))
     if model.input_token_limit is not None:
