@@ -410,6 +410,53 @@ def test_incremental_on_a_long_conversation() -> None:
     assert patched > 0
 
 
+def test_incremental_equals_fresh_past_the_finding_cap() -> None:
+    """More errors than are shown (the schema walk counts rather than builds them past the cap): after each edit, the
+    memoised walk shows and counts the same findings as a fresh one."""
+    turns = [{"role": "usr", "parts": [{"text": f"turn {i}"}], "extra": i} for i in range(300)]
+    text = json.dumps({"contents": turns}, indent=1)
+    doc = parse(text)
+    cache = AnalysisCache()
+    first = analyze(text, PATH, SETTINGS, catalog=CATALOG, doc=doc, cache=cache, today=FIXED_TODAY).findings
+    assert [f.message for f in first if f.code == "GL902"] == ["100 more findings are not shown; fix the ones above "
+                                                               "first."]
+
+    def typed(text: str, after: str, new_text: str) -> TextEdit:
+        i = text.index(after) + len(after)
+        return TextEdit(i, i, new_text)
+
+    def removed(text: str, what: str) -> TextEdit:
+        i = text.index(what)
+        return TextEdit(i, i + len(what), "")
+
+    edits = [
+        lambda t: typed(t, '"turn 3', "X"),  # before the budget runs out
+        lambda t: typed(t, '"turn 290', "X"),  # far past it
+        lambda t: removed(t, ',\n   "extra": 10\n'),  # one error fewer early: a counted finding becomes shown
+        lambda t: typed(t, '"turn 5', "Y"),
+        lambda t: removed(t, '"role": "usr",\n   "parts": [\n    {\n     "text": "turn 20"\n    }\n   ],\n   '),
+        lambda t: typed(t, '"turn 270', "Z"),
+    ]
+    patched = 0
+    for make in edits:
+        edit = make(text)
+        text = text[: edit.start] + edit.new_text + text[edit.end :]
+        result = update_tree(doc, [edit], text)
+        if result is None:  # an edit the tree patch does not take: a full parse, the memo starts afresh
+            doc = parse(text)
+            cache.on_full_parse()
+        else:
+            doc, splices = result
+            for splice in splices:
+                cache.on_splice(splice)
+            patched += 1
+        incremental = analyze(text, PATH, SETTINGS, catalog=CATALOG, doc=doc, cache=cache, today=FIXED_TODAY)
+        expected = analyze(text, PATH, SETTINGS, catalog=CATALOG, today=FIXED_TODAY)
+        assert _key(incremental.findings) == _key(expected.findings)
+        assert any(f.code == "GL902" for f in expected.findings)
+    assert patched >= 4
+
+
 def _big_conversation(turns: int) -> str:
     contents = [{"role": "user" if i % 2 == 0 else "model", "parts": [{"text": f"turn {i}: some words to type in"}]}
                 for i in range(turns)]
