@@ -12,7 +12,6 @@ forwarded on a redirect: redirects are refused), and never printed, logged, writ
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import os
 import sys
@@ -28,6 +27,7 @@ from typing import IO, Any
 
 from . import __version__
 from .catalog import REFRESH_SOURCE, default_refresh_cache_path
+from .sending import endpoint
 
 __all__ = [
     "API_KEY_ENV",
@@ -72,24 +72,12 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
 
 def validate_base_url(base_url: str) -> str:
     """The base URL without a trailing slash; ValueError when it is not usable. Plain http is accepted only for a
-    loopback host (a local stand-in server), so the key never crosses a network unencrypted."""
-    parts = urllib.parse.urlsplit(base_url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValueError("--base-url must be an https:// URL")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise ValueError("--base-url must not hold credentials, a query or a fragment")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ValueError("--base-url must use https:// (plain http:// only for localhost)")
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
+    loopback host (a local stand-in server), so the key never crosses a network unencrypted. The same rules as
+    `gemini-lsp send` (`sending.endpoint.validate_base_url`), worded for this command's `--base-url`."""
     try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+        return endpoint.validate_base_url(base_url)
+    except endpoint.EndpointError as error:
+        raise ValueError(str(error).replace("the base URL", "--base-url", 1)) from None
 
 
 def _valid_key(key: str) -> bool:
