@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 
+from ..names import snake
+
 
 def api_path(pointer: str) -> str:
     """The API's own path syntax for a pointer (`contents[0].parts[1].inline_data`) as its errors print it."""
@@ -29,13 +31,8 @@ def _api_path(pointer: str) -> str:
 
 
 def snake_case(name: str) -> str:
-    chars = []
-    for ch in name:
-        if ch.isupper():
-            chars.append("_" + ch.lower())
-        else:
-            chars.append(ch)
-    return "".join(chars).lstrip("_") if not name.startswith("_") else name
+    """The proto name the API prints for a JSON name (no leading `_` added to a capitalised name)."""
+    return name if name.startswith("_") else snake(name).lstrip("_")
 
 
 def short_name(message_name: str) -> str:

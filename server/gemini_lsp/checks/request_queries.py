@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document import Member, Node, string_value
 from ..findings import Edit, Finding, Fix, Severity
+from ..names import snake
 from ..rule import declared_by_name, make_finding
 
 if TYPE_CHECKING:
@@ -28,16 +29,6 @@ SCHEMA_KEYS = ("responseSchema", "response_schema")
 def fact(rule: str) -> Mapping[str, Any]:
     """The facts a rule declares (the API's message, value lists, limits), by the rule's name."""
     return declared_by_name(rule).facts
-
-
-@lru_cache(maxsize=1024)
-def snake(name: str) -> str:
-    """camelCase -> snake_case; cached: the checks ask for the same few constant names once per schema node (200,000
-    responseSchema properties converted the same names a million times)."""
-    out = []
-    for ch in name:
-        out.append("_" + ch.lower() if ch.isupper() else ch)
-    return "".join(out)
 
 
 @lru_cache(maxsize=1024)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..catalog import Catalog, ModelInfo
+from ..names import camel, snake
 from ..schema import EnumInfo, EnumValue, FieldInfo, MessageInfo, RequestSchema
 
 __all__ = ["enum_value_doc", "field_doc", "field_facts", "field_type", "format_number", "in_file_spelling", "model_doc", "model_summary",
@@ -115,15 +116,6 @@ _SNAKE_WORD = re.compile(r"(?<![\w./{$])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/}])"
 _CAMEL_WORD = re.compile(r"(?<![\w./{$])[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+(?![\w/}])")
 
 
-def _to_camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _to_snake(name: str) -> str:
-    return re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), name)
-
-
 @lru_cache(maxsize=16)
 def _two_spelling_names(schema: RequestSchema) -> tuple[frozenset[str], frozenset[str]]:
     """The schema's field names that have two spellings: (snake_case ones, camelCase ones)."""
@@ -142,7 +134,7 @@ def in_file_spelling(text: str, style: str, schema: RequestSchema | None = None)
     if not text:
         return text
     word = _SNAKE_WORD if style != "snake" else _CAMEL_WORD
-    convert = _to_camel if style != "snake" else _to_snake
+    convert = camel if style != "snake" else snake
     known: frozenset[str] = frozenset()
     if schema is not None:
         snake_names, camel_names = _two_spelling_names(schema)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from ..document import Member, Node, ParsedDocument
+from ..names import camel
 from ..schema import FieldInfo, MessageInfo, RequestSchema
 from .errors import ApiError, located_lines
 
@@ -96,11 +97,6 @@ def parse_path(path: str) -> list[Segment]:
     if name:
         segments.append(Name(name))
     return segments
-
-
-def camel(name: str) -> str:
-    """lowerCamel of a snake_case proto name (`function_declarations` → `functionDeclarations`)."""
-    return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), name)
 
 
 _ROOT_MESSAGE = re.compile(r"^[A-Z][A-Za-z0-9]*(?:Request|Content)$")
